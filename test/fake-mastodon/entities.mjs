@@ -217,7 +217,8 @@ export function buildAnnouncement(a) {
 }
 
 /**
- * A small generated SVG (avatars and media). @param {string} seed @param {string} [label] @param {number} [w] @param {number} [h]
+ * A small generated SVG (avatars and media).
+ * @param {string} seed @param {string} [label] @param {number} [w] @param {number} [h] @param {number} [hueOverride]
  */
 export function svgPicture(seed, label = '', w = 96, h = 96, hueOverride) {
   let hash = 0;

@@ -72,7 +72,7 @@ export function cannedFault(status, opts, kind) {
     headers['Content-Type'] = 'text/html';
     body = proxyPage(status);
   } else {
-    headers['Content-Type'] = 'application/json; charset=utf-8';
+    headers['Content-Type'] = kind === 'rest' ? 'application/json; charset=utf-8' : 'application/json';
     body = JSON.stringify({ error: message ?? STATUS_CODES[status] ?? 'Error' });
   }
   if (message !== undefined) headers['X-Error-Message'] = message;

@@ -1,10 +1,12 @@
 // The SSE half of the streaming server: GET /api/v1/streaming/*, one response per stream,
 // plus raw wire control (writeRaw, drop, end, stall, blast) for tests.
 
-import { once } from 'node:events';
 import { HEALTH_PATH, sseStreamName, resolveStream, hasNotificationScope, matchesFilter } from './streams.mjs';
 import { streamingToken } from './auth.mjs';
 import { CORS, sendJson, sendCanned, sleep, turn } from './http-util.mjs';
+
+// The streaming server sends 'application/json' without a charset.
+const PLAIN_JSON = { 'Content-Type': 'application/json' };
 
 /**
  * @typedef {{ id: number, kind: 'sse', req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse,
@@ -28,7 +30,7 @@ export function createSseHub(ctx) {
    */
   function handle(req, res, url) {
     const path = url.pathname;
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 404, { error: 'Not found' });
+    if (req.method !== 'GET' && !(req.method === 'HEAD' && path === HEALTH_PATH)) return sendJson(res, 404, { error: 'Not found' }, PLAIN_JSON);
     if (path === HEALTH_PATH) {
       res.writeHead(200, { ...CORS, 'Content-Type': 'text/plain', 'Content-Length': '2' });
       res.end('OK');
@@ -37,15 +39,15 @@ export function createSseHub(ctx) {
     const fault = ctx.faults.take('sse');
     if (fault) return sendCanned(res, fault);
     const name = sseStreamName(path, url.searchParams);
-    if (!name) return sendJson(res, 400, { error: 'Unknown channel requested' });
+    if (!name) return sendJson(res, 400, { error: 'Unknown channel requested' }, PLAIN_JSON);
     const auth = ctx.auth.streaming(streamingToken(req, url));
-    if (!auth.ok) return sendJson(res, auth.status, { error: auth.error });
+    if (!auth.ok) return sendJson(res, auth.status, { error: auth.error }, PLAIN_JSON);
     const resolved = resolveStream(
       name,
       { tag: url.searchParams.get('tag') ?? undefined, list: url.searchParams.get('list') ?? undefined },
       { scopes: auth.scopes, ownedLists: ctx.ownedLists },
     );
-    if (!resolved.ok) return sendJson(res, resolved.status, { error: resolved.error });
+    if (!resolved.ok) return sendJson(res, resolved.status, { error: resolved.error }, PLAIN_JSON);
 
     const socket = req.socket;
     socket.setNoDelay(true);
@@ -176,13 +178,24 @@ export function createSseHub(ctx) {
           const n = Math.min(per, left);
           const chunk = n === per ? full : Buffer.from(one.repeat(n));
           left -= n;
-          if (!rec.res.write(chunk) && !rec.closed) {
-            await Promise.race([once(rec.res, 'drain'), once(rec.res, 'close')]);
-          }
+          if (!rec.res.write(chunk) && !rec.closed) await drained(rec.res);
         }
       }),
     );
     return targets.length;
+  }
+
+  /** Wait for 'drain' or 'close', removing both listeners afterwards. @param {import('node:http').ServerResponse} res */
+  function drained(res) {
+    return new Promise((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve(undefined);
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
   }
 
   function destroyAll() {

@@ -130,7 +130,10 @@ export class Store {
     return t;
   }
 
-  /** Timeline names: 'home', 'public', 'public:local', 'public:remote', 'tag:<tag>', 'tag:local:<tag>', 'list:<id>' */
+  /**
+   * Timeline names: 'home', 'public', 'public:local', 'public:remote', 'tag:<tag>', 'tag:local:<tag>', 'list:<id>'
+   * @param {string} tag @param {boolean} [local]
+   */
   static tagTimeline(tag, local = false) {
     return `${local ? 'tag:local:' : 'tag:'}${normalizeTag(tag)}`;
   }
