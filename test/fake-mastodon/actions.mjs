@@ -16,9 +16,9 @@ const SAMPLE_TEXTS = [
 ];
 
 /**
- * @param {{ store: Store, base: string, publish: (key: any, event: string, payload: any) => void }} deps
+ * @param {{ store: Store, base: string, publish: (key: any, event: string, payload: any) => void, conversationOnUserStream?: boolean }} deps
  */
-export function createActions({ store, base, publish }) {
+export function createActions({ store, base, publish, conversationOnUserStream = false }) {
   const accounts = DEFAULT_ACCOUNTS.map((a) => buildAccount(base, a));
   const me = /** @type {any} */ (accounts[0]);
   const others = accounts.slice(1);
@@ -160,7 +160,11 @@ export function createActions({ store, base, publish }) {
     });
     Object.assign(conversation, rest);
     store.upsertConversation(conversation);
-    publish({ stream: 'direct' }, 'conversation', JSON.stringify(conversation));
+    // The real server sends 'conversation' only on the direct stream; the user stream gets the
+    // direct status as an 'update' (see the recorded vectors).
+    const json = JSON.stringify(conversation);
+    publish({ stream: 'direct' }, 'conversation', json);
+    if (conversationOnUserStream) publish({ stream: 'user' }, 'conversation', json);
     return conversation;
   }
 

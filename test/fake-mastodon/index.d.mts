@@ -76,6 +76,11 @@ export interface FakeMastodonOptions {
    * subscribed ('subscribed', what the real server does) or the tag as published. Default 'subscribed'.
    */
   hashtagStreamCase?: 'subscribed' | 'published';
+  /**
+   * converse(): also publish 'conversation' on the user stream. The real server sends it only on
+   * 'direct' (the user stream gets the direct status as 'update'). Default false.
+   */
+  conversationOnUserStream?: boolean;
   /** Log each request to the console. Default false. */
   log?: boolean;
 }

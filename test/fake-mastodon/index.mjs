@@ -45,6 +45,7 @@ export async function startFakeMastodon(options = {}) {
     wsPingMs: 30000,
     wsSubscribeErrorDelayMs: 0,
     hashtagStreamCase: /** @type {'subscribed' | 'published'} */ ('subscribed'),
+    conversationOnUserStream: false,
     log: false,
     ...options,
   };
@@ -217,7 +218,7 @@ export async function startFakeMastodon(options = {}) {
   }
 
   // Entities carry absolute URLs on the API host, so they are built once the port is known.
-  const actions = createActions({ store, base: apiUrl, publish });
+  const actions = createActions({ store, base: apiUrl, publish, conversationOnUserStream: opts.conversationOnUserStream });
   const rest = createRest({
     store, actions, auth, faults, limiter, apiUrl: () => apiUrl, streamingUrl: () => streamingUrl, ownedLists,
     instanceVersion: opts.instanceVersion, streamingUrlOverride: opts.streamingUrlOverride,
