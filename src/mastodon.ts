@@ -1,3 +1,4 @@
+import { CatchUp } from './catchup.js';
 import { discoverStreamingBase } from './discovery.js';
 import type { StreamEvent } from './events.js';
 import { Dispatcher, type Listener } from './listener.js';
@@ -172,7 +173,9 @@ export class Mastodon {
   /** Builds the handle; async handles start running at once. */
   protected _start(spec: StreamSpec, listener: Listener, options: StreamOptions): Stream {
     const opts = resolveStreamOptions(options, this.requestTimeoutSec);
-    const stream = new Stream(this._transportFor(opts.maxEventBytes), spec, new Dispatcher(listener, streamName(spec)), opts, this.accessToken);
+    const d = new Dispatcher(listener, streamName(spec));
+    const gate = opts.catchUp ? new CatchUp(d, spec, this._fetchFn(), this.apiBaseUrl, this.accessToken, opts) : undefined;
+    const stream = new Stream(this._transportFor(opts.maxEventBytes), spec, d, opts, this.accessToken, gate);
     if (opts.runAsync) void stream.run();
     return stream;
   }
