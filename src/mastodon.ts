@@ -1,4 +1,4 @@
-import { CatchUp } from './catchup.js';
+import { catchUp } from './catchup.js';
 import { discoverStreamingBase } from './discovery.js';
 import type { StreamEvent } from './events.js';
 import { Dispatcher, type Listener } from './listener.js';
@@ -174,7 +174,7 @@ export class Mastodon {
   protected _start(spec: StreamSpec, listener: Listener, options: StreamOptions): Stream {
     const opts = resolveStreamOptions(options, this.requestTimeoutSec);
     const d = new Dispatcher(listener, streamName(spec));
-    const gate = opts.catchUp ? new CatchUp(d, spec, this._fetchFn(), this.apiBaseUrl, this.accessToken, opts) : undefined;
+    const gate = opts.catchUp ? catchUp(d, spec, this._fetchFn(), this.apiBaseUrl, this.accessToken, opts) : undefined;
     const stream = new Stream(this._transportFor(opts.maxEventBytes), spec, d, opts, this.accessToken, gate);
     if (opts.runAsync) void stream.run();
     return stream;
