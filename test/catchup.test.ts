@@ -1,7 +1,7 @@
 // catchUp: true — what a reconnect missed is fetched over REST, delivered oldest first through
 // the listener, deduplicated against live events, with gaps reported via onCatchUpGap.
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallbackStreamListener, Mastodon, MastodonAPIError, type CatchUpGap, type StreamHandle, type StreamOptions } from '../src/index.js';
+import { CallbackStreamListener, Mastodon, MastodonAPIError, type CatchUpGap, type StreamHandle } from '../src/index.js';
 import { startFakeMastodon, type FakeMastodon, type RecordedRequest } from './fake-mastodon/index.mjs';
 
 let fake: FakeMastodon | undefined;
@@ -378,7 +378,7 @@ describe('catchUp when REST refuses', () => {
 });
 
 describe('catchUp sources for every stream', () => {
-  async function missOne(open: (m: Mastodon, l: CallbackStreamListener, o: StreamOptions) => StreamHandle, post: (f: FakeMastodon) => { id: string }) {
+  async function missOne(open: (m: Mastodon, l: CallbackStreamListener, o: typeof OPTS) => StreamHandle, post: (f: FakeMastodon) => { id: string }) {
     const { fake, mastodon } = await setup();
     const rec = recorder();
     handles.push(open(mastodon, rec.listener, OPTS));
