@@ -261,7 +261,8 @@ export class Stream implements StreamHandle {
   private _fail(error: MastodonError): void {
     if (!this._attempt) return;
     this._failure = error;
-    this._attempt.abort();
+    // The reason tells a shared transport (WebSocket) that its connection failed, not that the handle closed.
+    this._attempt.abort(error);
   }
 
   /** The network is back or the runtime woke: reconnect now, not after a back-off or a timeout. */
