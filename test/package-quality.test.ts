@@ -1,0 +1,64 @@
+// The package as consumers get it: publint (package.json vs. files), Are The Types Wrong (types
+// for every resolution mode of the packed tarball), Deno's type check through the
+// @ts-self-types header, and tsc on consumer files (positive and @ts-expect-error).
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { repoRoot } from './setup/env.mjs';
+import { requireDist } from './runtimes/scenario.js';
+
+const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
+
+function run(cmd: string, args: string[], timeoutMs = 60_000) {
+  return new Promise<{ code: number; out: string }>((resolve) => {
+    execFile(
+      cmd,
+      args,
+      { cwd: repoRoot, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, out: `${stdout}\n${stderr}`.trim() });
+      },
+    );
+  });
+}
+
+beforeAll(() => requireDist());
+
+describe('package quality', { timeout: 90_000 }, () => {
+  test('publint --strict: no errors, warnings or suggestions', async () => {
+    const r = await run(bin('publint'), ['run', '--strict', '--level', 'suggestion']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out, r.out).toMatch(/All good!/);
+  });
+
+  test('attw --pack: types resolve in every ESM-capable mode', async () => {
+    // --profile esm-only: the package is deliberately ESM-only ("type": "module", no "require"
+    // condition, engines node >= 20.19 where require(esm) works). The strict profile would
+    // report that a CommonJS `require` resolves to an ES module (cjs-resolves-to-esm) — the
+    // intended shape of an ESM-only package, not a types bug. Every other rule stays on.
+    const r = await run(bin('attw'), ['--pack', '.', '--profile', 'esm-only', '--format', 'json']);
+    const json = r.out.slice(r.out.indexOf('{'), r.out.lastIndexOf('}') + 1);
+    let report: { analysis?: { problems?: unknown[] } } = {};
+    expect(() => (report = JSON.parse(json)), r.out).not.toThrow();
+    expect(report.analysis?.problems, r.out).toStrictEqual([]);
+    expect(r.code, r.out).toBe(0);
+  });
+
+  test('dist/index.js keeps its @ts-self-types header after minification', () => {
+    const head = readFileSync(join(repoRoot, 'dist', 'index.js'), 'utf8').slice(0, 200);
+    expect(head).toMatch(/^\/\* @ts-self-types="\.\/index\.d\.ts" \*\//);
+  });
+
+  test('deno check sees the types of dist/index.js (test/types/deno-consumer.ts)', async () => {
+    const r = await run(bin('deno'), ['check', '--quiet', 'test/types/deno-consumer.ts']);
+    expect(r.code, r.out).toBe(0);
+  });
+
+  test('tsc: consumer.ts compiles and every @ts-expect-error in consumer-errors.ts is an error', async () => {
+    const r = await run(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/types/tsconfig.json']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toBe('');
+  });
+});
