@@ -10,7 +10,7 @@ export default defineConfig({
   format: ['esm', 'iife'],
   globalName: 'MastodonStreaming',
   platform: 'browser',
-  target: 'es2020',
+  target: 'es2022',
   dts: true,
   clean: true,
   minify: true,

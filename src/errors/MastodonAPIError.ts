@@ -1,0 +1,16 @@
+import { MastodonError } from './MastodonError.js';
+
+/** A REST call (discovery, catch-up) answered with an error status. */
+export class MastodonAPIError extends MastodonError {
+  override name = 'MastodonAPIError';
+  readonly status: number;
+  readonly serverMessage?: string;
+  readonly retryAfterSec?: number;
+
+  constructor(message: string, status: number, options: { serverMessage?: string; retryAfterSec?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.status = status;
+    if (options.serverMessage !== undefined) this.serverMessage = options.serverMessage;
+    if (options.retryAfterSec !== undefined) this.retryAfterSec = options.retryAfterSec;
+  }
+}

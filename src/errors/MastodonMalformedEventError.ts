@@ -1,0 +1,17 @@
+import { MastodonError } from './MastodonError.js';
+
+export type MalformedReason = 'Bad JSON' | 'Missing field' | 'Malformed UTF-8' | 'Event too large';
+
+/** The server sent something that is not a valid Mastodon streaming event. */
+export class MastodonMalformedEventError extends MastodonError {
+  override name = 'MastodonMalformedEventError';
+  readonly reason: MalformedReason;
+  /** The offending event data (cut to 1,000 characters), where there was some. */
+  readonly data?: string;
+
+  constructor(reason: MalformedReason, data?: string, options?: { cause?: unknown }) {
+    super(`Malformed event: ${reason}`, options);
+    this.reason = reason;
+    if (data !== undefined) this.data = data.length > 1000 ? data.slice(0, 1000) : data;
+  }
+}

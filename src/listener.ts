@@ -1,0 +1,224 @@
+import type { Announcement, AnnouncementReaction, Conversation, Notification, Status } from './entities.js';
+import type { StreamName } from './events.js';
+import { reportError } from './platform.js';
+
+/** Information about items a catch-up could not deliver (see `catchUp`). */
+export interface CatchUpGap {
+  /** The REST timeline that could not be filled, e.g. `/api/v1/timelines/home`. */
+  timeline: string;
+  /** `'cap'`: `catchUpMaxItems` reached; `'error'`: the REST API refused or failed. */
+  reason: 'cap' | 'error';
+  /** The newest id delivered before the gap, when known. */
+  sinceId?: string;
+  /** The error, for `reason: 'error'`. */
+  error?: unknown;
+}
+
+/**
+ * What a listener may implement: every method optional. A class instance (subclass of
+ * `StreamListener`) or a plain object both work. Event methods follow the rule
+ * `on` + each part of the event name split on `.` and `_`, capitalised.
+ */
+export interface Listener {
+  onUpdate?(status: Status): void;
+  onStatusUpdate?(status: Status): void;
+  onDelete?(statusId: string): void;
+  onNotification?(notification: Notification): void;
+  onConversation?(conversation: Conversation): void;
+  onFiltersChanged?(): void;
+  onAnnouncement?(announcement: Announcement): void;
+  onAnnouncementReaction?(reaction: AnnouncementReaction): void;
+  onAnnouncementDelete?(announcementId: string): void;
+  onEncryptedMessage?(message: unknown): void;
+  onNotificationsMerged?(payload: string): void;
+  onUnknownEvent?(name: string, payload: unknown): void;
+  onAnyEvent?(name: string, payload: unknown, forStream: StreamName): void;
+  handleHeartbeat?(): void;
+  onAbort?(err: Error): void;
+  onListenerError?(err: unknown, name: string): void;
+  onCatchUpGap?(gap: CatchUpGap): void;
+}
+
+/**
+ * Mastodon.py's `StreamListener`: every method is a no-op. Subclass it and override what you
+ * need; add `onSomeNewEvent(payload)` for events this version does not know.
+ */
+export class StreamListener implements Listener {
+  onUpdate(_status: Status): void {}
+  onStatusUpdate(_status: Status): void {}
+  onDelete(_statusId: string): void {}
+  onNotification(_notification: Notification): void {}
+  onConversation(_conversation: Conversation): void {}
+  onFiltersChanged(): void {}
+  onAnnouncement(_announcement: Announcement): void {}
+  onAnnouncementReaction(_reaction: AnnouncementReaction): void {}
+  onAnnouncementDelete(_announcementId: string): void {}
+  onEncryptedMessage(_message: unknown): void {}
+  onNotificationsMerged(_payload: string): void {}
+  onUnknownEvent(_name: string, _payload: unknown): void {}
+  onAnyEvent(_name: string, _payload: unknown, _forStream: StreamName): void {}
+  handleHeartbeat(): void {}
+  onAbort(_err: Error): void {}
+}
+
+/** Handler functions for `CallbackStreamListener`, named as Mastodon.py's keyword arguments. */
+export interface CallbackHandlers {
+  updateHandler?: (status: Status) => void;
+  /** Updates whose `account.acct` has no `@` (posts by local accounts). */
+  localUpdateHandler?: (status: Status) => void;
+  deleteHandler?: (statusId: string) => void;
+  notificationHandler?: (notification: Notification) => void;
+  conversationHandler?: (conversation: Conversation) => void;
+  unknownEventHandler?: (name: string, payload: unknown) => void;
+  statusUpdateHandler?: (status: Status) => void;
+  filtersChangedHandler?: () => void;
+  announcementHandler?: (announcement: Announcement) => void;
+  announcementReactionHandler?: (reaction: AnnouncementReaction) => void;
+  announcementDeleteHandler?: (announcementId: string) => void;
+  encryptedMessageHandler?: (message: unknown) => void;
+  heartbeatHandler?: () => void;
+  abortHandler?: (err: Error) => void;
+  anyEventHandler?: (name: string, payload: unknown, forStream: StreamName) => void;
+  catchUpGapHandler?: (gap: CatchUpGap) => void;
+}
+
+/** Mastodon.py's `CallbackStreamListener`: a listener made of handler functions. */
+export class CallbackStreamListener extends StreamListener {
+  readonly handlers: CallbackHandlers;
+
+  constructor(handlers: CallbackHandlers = {}) {
+    super();
+    this.handlers = handlers;
+  }
+
+  override onUpdate(status: Status): void {
+    const h = this.handlers;
+    h.updateHandler?.(status);
+    if (h.localUpdateHandler && !String(status?.account?.acct ?? '').includes('@')) h.localUpdateHandler(status);
+  }
+  override onStatusUpdate(status: Status): void {
+    this.handlers.statusUpdateHandler?.(status);
+  }
+  override onDelete(statusId: string): void {
+    this.handlers.deleteHandler?.(statusId);
+  }
+  override onNotification(notification: Notification): void {
+    this.handlers.notificationHandler?.(notification);
+  }
+  override onConversation(conversation: Conversation): void {
+    this.handlers.conversationHandler?.(conversation);
+  }
+  override onFiltersChanged(): void {
+    this.handlers.filtersChangedHandler?.();
+  }
+  override onAnnouncement(announcement: Announcement): void {
+    this.handlers.announcementHandler?.(announcement);
+  }
+  override onAnnouncementReaction(reaction: AnnouncementReaction): void {
+    this.handlers.announcementReactionHandler?.(reaction);
+  }
+  override onAnnouncementDelete(announcementId: string): void {
+    this.handlers.announcementDeleteHandler?.(announcementId);
+  }
+  override onEncryptedMessage(message: unknown): void {
+    this.handlers.encryptedMessageHandler?.(message);
+  }
+  override onUnknownEvent(name: string, payload: unknown): void {
+    this.handlers.unknownEventHandler?.(name, payload);
+  }
+  override onAnyEvent(name: string, payload: unknown, forStream: StreamName): void {
+    this.handlers.anyEventHandler?.(name, payload, forStream);
+  }
+  override handleHeartbeat(): void {
+    this.handlers.heartbeatHandler?.();
+  }
+  override onAbort(err: Error): void {
+    this.handlers.abortHandler?.(err);
+  }
+  onCatchUpGap(gap: CatchUpGap): void {
+    this.handlers.catchUpGapHandler?.(gap);
+  }
+}
+
+// Listener methods that are not event handlers: an event whose name maps onto one of these
+// (`abort` → `onAbort`) is an unknown event, never a call into the listener's machinery.
+const RESERVED = new Set(['onAbort', 'onAnyEvent', 'onUnknownEvent', 'onListenerError', 'onCatchUpGap']);
+
+// Event name → method name, computed once per distinct name. Mastodon sends a handful of
+// names, so the cache stays tiny; it is capped so a hostile server cannot grow it forever.
+const methodNames = new Map<string, string | null>();
+
+/** `status.update` → `onStatusUpdate`, `some.new_event` → `onSomeNewEvent`; null for reserved names. */
+export const methodNameFor = (event: string): string | null => {
+  let m = methodNames.get(event);
+  if (m === undefined) {
+    let name = 'on';
+    for (const part of event.split(/[._]/)) name += part.charAt(0).toUpperCase() + part.slice(1);
+    m = RESERVED.has(name) ? null : name;
+    if (methodNames.size < 256) methodNames.set(event, m);
+  }
+  return m;
+};
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+/**
+ * Calls listener methods with error isolation: a method that throws does not stop the stream;
+ * the error goes to `onListenerError(err, name)` when the listener has one, else to
+ * `console.error`.
+ */
+export class Dispatcher {
+  /** Cleared by `close()`: from then on no listener method runs. */
+  active = true;
+
+  constructor(
+    readonly listener: Listener,
+    readonly forStream: StreamName,
+  ) {}
+
+  /** Calls `listener[method](...args)` if it is a function; returns whether it was. */
+  call(method: string, a?: unknown, b?: unknown, c?: unknown): boolean {
+    if (!this.active) return true;
+    const fn = (this.listener as Record<string, unknown>)[method];
+    if (typeof fn !== 'function') return false;
+    try {
+      (fn as AnyFn).call(this.listener, a, b, c);
+    } catch (err) {
+      this.listenerError(err, method);
+    }
+    return true;
+  }
+
+  /** Delivers one event: `onAnyEvent` first, then its own method or `onUnknownEvent`. */
+  event(name: string, payload: unknown, stream: StreamName = this.forStream): void {
+    this.call('onAnyEvent', name, payload, stream);
+    const method = methodNameFor(name);
+    if (name === 'filters_changed') {
+      if (this.call('onFiltersChanged')) return;
+    } else if (method !== null && this.call(method, payload)) {
+      return;
+    }
+    this.call('onUnknownEvent', name, payload);
+  }
+
+  heartbeat(): void {
+    this.call('handleHeartbeat');
+  }
+
+  abort(err: Error): void {
+    this.call('onAbort', err);
+  }
+
+  private listenerError(err: unknown, method: string): void {
+    const handler = (this.listener as Listener).onListenerError;
+    if (typeof handler === 'function') {
+      try {
+        handler.call(this.listener, err, method);
+        return;
+      } catch (inner) {
+        err = inner;
+      }
+    }
+    reportError(`mastodon-streaming: listener method ${method} threw`, err);
+  }
+}
