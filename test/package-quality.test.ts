@@ -3,6 +3,7 @@
 // @ts-self-types header, and tsc on consumer files (positive and @ts-expect-error).
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import ts from 'typescript';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { repoRoot } from './setup/env.mjs';
@@ -68,5 +69,44 @@ describe('package quality', { timeout: 90_000 }, () => {
     const r = await run(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/types/tsconfig.json']);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toBe('');
+  });
+
+  test('each @ts-expect-error in consumer-errors.ts is the intended error, not some other one', () => {
+    // Compile the file with its directives removed: every marked line must then report an error
+    // whose message chain mentions the text after "must mention:" (a line that failed for an
+    // unrelated reason — say, a class called without `new` — would not).
+    const dir = join(repoRoot, 'test', 'types');
+    const file = join(dir, 'consumer-errors.ts');
+    const original = readFileSync(file, 'utf8');
+    const lines = original.split('\n');
+    const expected = new Map<number, string>(); // 0-based line of the code → text to mention
+    lines.forEach((l, i) => {
+      const m = l.match(/^\s*\/\/ @ts-expect-error must mention: (\S+)/);
+      if (m) expected.set(i + 1, m[1]!);
+    });
+    expect(expected.size).toBe(5);
+    const unmarked = lines.map((l) => l.replace('// @ts-expect-error', '// expect-error')).join('\n');
+    const cfg = ts.getParsedCommandLineOfConfigFile(join(dir, 'tsconfig.json'), {}, {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    })!;
+    const host = ts.createCompilerHost(cfg.options);
+    const readFile = host.readFile.bind(host);
+    host.readFile = (f) => (f === file ? unmarked : readFile(f));
+    const program = ts.createProgram([file], cfg.options, host);
+    const diags = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file);
+    const byLine = new Map<number, string[]>();
+    for (const d of diags) {
+      const line = d.file!.getLineAndCharacterOfPosition(d.start!).line;
+      byLine.set(line, [...(byLine.get(line) ?? []), ts.flattenDiagnosticMessageText(d.messageText, '\n')]);
+    }
+    for (const [line, mention] of expected) {
+      const messages = byLine.get(line) ?? [];
+      expect(messages.join('\n'), `line ${line + 1}: ${lines[line]}`).toContain(mention);
+      byLine.delete(line);
+    }
+    expect([...byLine.entries()], 'errors on unmarked lines').toStrictEqual([]);
   });
 });

@@ -57,7 +57,7 @@ void mastodon.streamPublic(new Printer(), { local: true, runAsync: true });
 void mastodon.streamHashtag('cats', new Printer(), { runAsync: true });
 
 // Mastodon.py's keyword arguments, camelCased.
-const callbacks = CallbackStreamListener({
+const callbacks = new CallbackStreamListener({
   updateHandler(status) {
     const acct: string = status.account.acct;
     void acct;
