@@ -52,74 +52,74 @@ export class Stream implements StreamHandle {
   error?: MastodonError;
   readonly done: Promise<void>;
 
-  private attempt?: AbortController;
+  private _attempt?: AbortController;
   /** Set by a timer or `online` before it aborts the attempt: the reason wins over the abort error. */
-  private failure?: MastodonError;
-  private attemptStart = 0;
-  private lastActivity = 0;
-  private openedAt = 0;
-  private everOpened = false;
-  private failures = 0;
-  private timer?: TimerId;
-  private timerDue = 0;
-  private wake?: () => void;
-  private resolveDone!: () => void;
-  private stopOnline?: () => void;
-  private readonly onAbortSignal = () => this.close();
-  private readonly hooks: ConnectionHooks;
+  private _failure?: MastodonError;
+  private _attemptStart = 0;
+  private _lastActivity = 0;
+  private _openedAt = 0;
+  private _everOpened = false;
+  private _failures = 0;
+  private _timer?: TimerId;
+  private _timerDue = 0;
+  private _wake?: () => void;
+  private _resolveDone!: () => void;
+  private _stopOnline?: () => void;
+  private readonly _onAbortSignal = () => this.close();
+  private readonly _hooks: ConnectionHooks;
 
   constructor(
-    private readonly transport: Transport,
-    private readonly spec: StreamSpec,
-    private readonly dispatcher: Dispatcher,
-    private readonly opts: ResolvedStreamOptions,
-    private readonly accessToken: string | undefined,
+    private readonly _transport: Transport,
+    private readonly _spec: StreamSpec,
+    private readonly _dispatcher: Dispatcher,
+    private readonly _opts: ResolvedStreamOptions,
+    private readonly _accessToken: string | undefined,
     public gate?: EventGate,
   ) {
-    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.done = new Promise((resolve) => (this._resolveDone = resolve));
     // One hooks object for the handle's whole life: the hot path allocates nothing per chunk.
-    this.hooks = {
+    this._hooks = {
       open: () => {
         if (this.state === 'closed') return;
         this.state = 'open';
-        this.openedAt = this.lastActivity = now();
-        const reconnect = this.everOpened;
-        this.everOpened = true;
+        this._openedAt = this._lastActivity = now();
+        const reconnect = this._everOpened;
+        this._everOpened = true;
         this.gate?.opened(reconnect);
       },
       activity: () => {
-        this.lastActivity = now();
+        this._lastActivity = now();
       },
       event: (name, payload, stream) => {
         if (this.state === 'closed') return;
-        const s = stream ?? this.dispatcher.forStream;
+        const s = stream ?? this._dispatcher.forStream;
         if (this.gate) this.gate.event(name, payload, s);
-        else this.dispatcher.event(name, payload, s);
+        else this._dispatcher.event(name, payload, s);
       },
-      heartbeat: () => this.dispatcher.heartbeat(),
+      heartbeat: () => this._dispatcher.heartbeat(),
     };
   }
 
   /** Runs the stream. Resolves when it ends; rejects only in blocking mode (`runAsync: false`). */
   run(): Promise<void> {
-    const { signal } = this.opts;
+    const { signal } = this._opts;
     if (signal?.aborted) {
       this.close();
       return Promise.resolve();
     }
-    signal?.addEventListener('abort', this.onAbortSignal, { once: true });
+    signal?.addEventListener('abort', this._onAbortSignal, { once: true });
     // `online` means the network is back: whatever we are waiting for, try again now.
-    this.stopOnline = onOnline(() => this.interrupt('The network came back online'));
-    return this.loop().finally(() => this.finish());
+    this._stopOnline = onOnline(() => this._interrupt('The network came back online'));
+    return this._loop().finally(() => this._finish());
   }
 
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.dispatcher.active = false;
-    this.attempt?.abort();
-    this.wake?.();
-    this.finish();
+    this._dispatcher.active = false;
+    this._attempt?.abort();
+    this._wake?.();
+    this._finish();
   }
 
   isAlive(): boolean {
@@ -127,61 +127,61 @@ export class Stream implements StreamHandle {
   }
 
   isReceiving(): boolean {
-    return this.state === 'open' && now() - this.lastActivity < this.opts.timeoutSec * 1000;
+    return this.state === 'open' && now() - this._lastActivity < this._opts.timeoutSec * 1000;
   }
 
-  private finish(): void {
+  private _finish(): void {
     if (this.state !== 'closed') {
       this.state = 'closed';
-      this.dispatcher.active = false;
+      this._dispatcher.active = false;
     }
-    clearTimer(this.timer);
-    this.timer = undefined;
-    this.opts.signal?.removeEventListener('abort', this.onAbortSignal);
-    this.stopOnline?.();
-    this.stopOnline = undefined;
+    clearTimer(this._timer);
+    this._timer = undefined;
+    this._opts.signal?.removeEventListener('abort', this._onAbortSignal);
+    this._stopOnline?.();
+    this._stopOnline = undefined;
     this.gate?.close();
-    this.resolveDone();
+    this._resolveDone();
   }
 
-  private async loop(): Promise<void> {
-    const { opts } = this;
+  private async _loop(): Promise<void> {
+    const opts = this._opts;
     for (;;) {
       if (this.state === 'closed') return;
       const ac = abortController();
-      this.attempt = ac;
-      this.failure = undefined;
+      this._attempt = ac;
+      this._failure = undefined;
       this.state = 'connecting';
-      this.openedAt = 0;
-      this.attemptStart = now();
-      this.schedule(Math.min(opts.requestTimeoutSec, opts.timeoutSec) * 1000);
+      this._openedAt = 0;
+      this._attemptStart = now();
+      this._schedule(Math.min(opts.requestTimeoutSec, opts.timeoutSec) * 1000);
       let err: unknown;
       let clean = false;
       try {
-        await this.transport.connect(this.spec, this.hooks, ac.signal);
+        await this._transport.connect(this._spec, this._hooks, ac.signal);
         clean = true;
       } catch (e) {
         err = e;
       } finally {
-        clearTimer(this.timer);
-        this.timer = undefined;
-        this.attempt = undefined;
+        clearTimer(this._timer);
+        this._timer = undefined;
+        this._attempt = undefined;
         ac.abort();
       }
-      if (this.isClosed()) return;
-      const upMs = this.openedAt ? now() - this.openedAt : 0;
+      if (this._isClosed()) return;
+      const upMs = this._openedAt ? now() - this._openedAt : 0;
       let error: MastodonError;
-      if (this.failure) error = this.failure;
+      if (this._failure) error = this._failure;
       else if (clean) {
         // A clean end: Mastodon does this when the session is killed. Blocking mode resolves;
         // an async handle treats it as an interruption and reconnects (to meet a 401, then stop).
         if (!opts.runAsync) return;
         error = new MastodonNetworkError('The server ended the stream');
-      } else error = this.asMastodonError(err);
-      this.scrub(error);
+      } else error = this._asMastodonError(err);
+      this._scrub(error);
 
-      this.dispatcher.abort(error);
-      if (this.isClosed()) return;
+      this._dispatcher.abort(error);
+      if (this._isClosed()) return;
       if (!opts.runAsync) throw error;
       if (!opts.reconnectAsync || (error instanceof MastodonNetworkError && error.fatal)) {
         this.error = error;
@@ -189,32 +189,32 @@ export class Stream implements StreamHandle {
       }
       // A connection that stayed up for the base wait was healthy: reconnect at once and reset
       // the count. One that ended sooner is a failure, so accept-then-drop cannot spin.
-      if (error instanceof Interruption || upMs >= opts.reconnectAsyncWaitSec * 1000) this.failures = 0;
-      else this.failures++;
+      if (error instanceof Interruption || upMs >= opts.reconnectAsyncWaitSec * 1000) this._failures = 0;
+      else this._failures++;
       const retryAfter = error instanceof MastodonNetworkError ? error.retryAfterSec : undefined;
-      const wait = error instanceof Interruption ? 0 : backoffMs(this.failures, { baseSec: opts.reconnectAsyncWaitSec, maxSec: opts.reconnectAsyncMaxWaitSec }, retryAfter);
+      const wait = error instanceof Interruption ? 0 : backoffMs(this._failures, { baseSec: opts.reconnectAsyncWaitSec, maxSec: opts.reconnectAsyncMaxWaitSec }, retryAfter);
       if (wait > 0) {
         this.state = 'waiting';
-        await this.sleep(wait);
+        await this._sleep(wait);
       }
     }
   }
 
   // `state` is changed by close() while loop() awaits; reading it through a method keeps
   // TypeScript from narrowing it to a constant across those awaits.
-  private isClosed(): boolean {
+  private _isClosed(): boolean {
     return this.state === 'closed';
   }
 
-  private sleep(ms: number): Promise<void> {
+  private _sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const t = setTimer(() => done(), ms);
       const done = () => {
         clearTimer(t);
-        this.wake = undefined;
+        this._wake = undefined;
         resolve();
       };
-      this.wake = done;
+      this._wake = done;
     });
   }
 
@@ -225,64 +225,64 @@ export class Stream implements StreamHandle {
    * means the page or worker was frozen (a laptop asleep): the connection is probably dead,
    * so reconnect at once rather than wait out the read timeout.
    */
-  private schedule(ms: number): void {
-    this.timerDue = now() + ms;
-    this.timer = setTimer(this.onTimer, ms);
+  private _schedule(ms: number): void {
+    this._timerDue = now() + ms;
+    this._timer = setTimer(this._onTimer, ms);
   }
 
-  private readonly onTimer = (): void => {
-    this.timer = undefined;
+  private readonly _onTimer = (): void => {
+    this._timer = undefined;
     const t = now();
-    const timeoutMs = this.opts.timeoutSec * 1000;
-    if (t - this.timerDue > Math.max(timeoutMs / 2, 1000)) {
-      this.interrupt('The runtime was frozen; reconnecting');
+    const timeoutMs = this._opts.timeoutSec * 1000;
+    if (t - this._timerDue > Math.max(timeoutMs / 2, 1000)) {
+      this._interrupt('The runtime was frozen; reconnecting');
       return;
     }
     if (this.state === 'connecting') {
-      const limitMs = this.opts.requestTimeoutSec * 1000;
-      const left = limitMs - (t - this.attemptStart);
+      const limitMs = this._opts.requestTimeoutSec * 1000;
+      const left = limitMs - (t - this._attemptStart);
       if (left <= 0) {
-        this.fail(new MastodonNetworkError(`No answer within ${this.opts.requestTimeoutSec} s`));
+        this._fail(new MastodonNetworkError(`No answer within ${this._opts.requestTimeoutSec} s`));
         return;
       }
-      this.schedule(Math.min(left, timeoutMs));
+      this._schedule(Math.min(left, timeoutMs));
       return;
     }
-    const left = timeoutMs - (t - this.lastActivity);
+    const left = timeoutMs - (t - this._lastActivity);
     if (left <= 0) {
-      this.fail(new MastodonReadTimeout(`Nothing received for ${this.opts.timeoutSec} s`));
+      this._fail(new MastodonReadTimeout(`Nothing received for ${this._opts.timeoutSec} s`));
       return;
     }
     // Never re-arm for less than a few milliseconds: a tight loop helps nobody.
-    this.schedule(Math.max(left, Math.min(timeoutMs / 4, 50)));
+    this._schedule(Math.max(left, Math.min(timeoutMs / 4, 50)));
   };
 
   /** Ends the current attempt with `error` as its reason. */
-  private fail(error: MastodonError): void {
-    if (!this.attempt) return;
-    this.failure = error;
-    this.attempt.abort();
+  private _fail(error: MastodonError): void {
+    if (!this._attempt) return;
+    this._failure = error;
+    this._attempt.abort();
   }
 
   /** The network is back or the runtime woke: reconnect now, not after a back-off or a timeout. */
-  private interrupt(message: string): void {
+  private _interrupt(message: string): void {
     if (this.state === 'closed') return;
     if (this.state === 'waiting') {
-      this.failures = 0;
-      this.wake?.();
+      this._failures = 0;
+      this._wake?.();
     } else {
-      this.fail(new Interruption(message));
+      this._fail(new Interruption(message));
     }
   }
 
-  private asMastodonError(err: unknown): MastodonError {
+  private _asMastodonError(err: unknown): MastodonError {
     if (err instanceof MastodonError) return err;
     return new MastodonNetworkError('Connection failed', { cause: err });
   }
 
   /** No error leaves the library with the access token in its message. */
-  private scrub(error: MastodonError): void {
-    const token = this.accessToken;
+  private _scrub(error: MastodonError): void {
+    const token = this._accessToken;
     if (token && error.message.includes(token)) error.message = error.message.split(token).join('[redacted]');
   }
 }

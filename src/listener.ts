@@ -184,7 +184,7 @@ export class Dispatcher {
     try {
       (fn as AnyFn).call(this.listener, a, b, c);
     } catch (err) {
-      this.listenerError(err, method);
+      this._listenerError(err, method);
     }
     return true;
   }
@@ -209,7 +209,7 @@ export class Dispatcher {
     this.call('onAbort', err);
   }
 
-  private listenerError(err: unknown, method: string): void {
+  private _listenerError(err: unknown, method: string): void {
     const handler = (this.listener as Listener).onListenerError;
     if (typeof handler === 'function') {
       try {

@@ -55,7 +55,7 @@ export class Mastodon {
   readonly transport: 'sse' | 'websocket';
   readonly requestTimeoutSec: number;
   protected readonly options: MastodonOptions;
-  private basePromise?: Promise<string>;
+  private _basePromise?: Promise<string>;
 
   constructor(options: MastodonOptions) {
     this.options = options;
@@ -67,25 +67,25 @@ export class Mastodon {
 
   /** The streaming base URL: `streamingBaseUrl`, else discovered once and cached. */
   streamingBase(): Promise<string> {
-    if (!this.basePromise) {
+    if (!this._basePromise) {
       const fixed = this.options.streamingBaseUrl;
       if (fixed) {
-        this.basePromise = Promise.resolve(streamingBaseFrom(normaliseBaseUrl(fixed)) ?? normaliseBaseUrl(fixed));
+        this._basePromise = Promise.resolve(streamingBaseFrom(normaliseBaseUrl(fixed)) ?? normaliseBaseUrl(fixed));
       } else {
-        const p = discoverStreamingBase(this.apiBaseUrl, this.fetchFn(), this.requestTimeoutSec * 1000).then(({ base, cache }) => {
-          if (!cache && this.basePromise === p) this.basePromise = undefined;
+        const p = discoverStreamingBase(this.apiBaseUrl, this._fetchFn(), this.requestTimeoutSec * 1000).then(({ base, cache }) => {
+          if (!cache && this._basePromise === p) this._basePromise = undefined;
           return base;
         });
-        this.basePromise = p;
+        this._basePromise = p;
       }
     }
-    return this.basePromise;
+    return this._basePromise;
   }
 
   /** `GET /api/v1/streaming/health`, no token: true iff 200 with body `OK` or `success`. Never throws. */
   async streamHealthy(): Promise<boolean> {
     try {
-      const res = await this.fetchFn()((await this.streamingBase()) + '/api/v1/streaming/health', { credentials: 'omit', cache: 'no-store' });
+      const res = await this._fetchFn()((await this.streamingBase()) + '/api/v1/streaming/health', { credentials: 'omit', cache: 'no-store' });
       const body = lenientDecoder().decode(await res.arrayBuffer()).trim();
       return res.status === 200 && (body === 'OK' || body === 'success');
     } catch {
@@ -98,7 +98,7 @@ export class Mastodon {
   streamUser(listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
   streamUser(listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
   streamUser(listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
-    return this.open(streamSpec('user'), listener, options);
+    return this._open(streamSpec('user'), listener, options);
   }
 
   /** The user's notifications only: `/api/v1/streaming/user/notification`. */
@@ -106,7 +106,7 @@ export class Mastodon {
   streamUserNotification(listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
   streamUserNotification(listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
   streamUserNotification(listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
-    return this.open(streamSpec('user:notification'), listener, options);
+    return this._open(streamSpec('user:notification'), listener, options);
   }
 
   /** The federated timeline, or with `local`/`remote` one side of it; `onlyMedia` for posts with media. */
@@ -114,7 +114,7 @@ export class Mastodon {
   streamPublic(listener: Listener, options?: Blocking<PublicStreamOptions>): Promise<void>;
   streamPublic(listener: Listener, options?: PublicStreamOptions): StreamHandle | Promise<void>;
   streamPublic(listener: Listener, options: PublicStreamOptions = {}): StreamHandle | Promise<void> {
-    return this.open(streamSpec(publicType(options)), listener, options);
+    return this._open(streamSpec(publicType(options)), listener, options);
   }
 
   /** The local timeline: `streamPublic(listener, { local: true })`. */
@@ -130,7 +130,7 @@ export class Mastodon {
   streamHashtag(tag: string, listener: Listener, options?: Blocking<HashtagStreamOptions>): Promise<void>;
   streamHashtag(tag: string, listener: Listener, options?: HashtagStreamOptions): StreamHandle | Promise<void>;
   streamHashtag(tag: string, listener: Listener, options: HashtagStreamOptions = {}): StreamHandle | Promise<void> {
-    return this.open(streamSpec(options.local ? 'hashtag:local' : 'hashtag', { tag }), listener, options);
+    return this._open(streamSpec(options.local ? 'hashtag:local' : 'hashtag', { tag }), listener, options);
   }
 
   /** A list of the user's: `id` is the list id or a list object. */
@@ -138,7 +138,7 @@ export class Mastodon {
   streamList(id: string | { id: string }, listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
   streamList(id: string | { id: string }, listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
   streamList(id: string | { id: string }, listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
-    return this.open(streamSpec('list', { list: id }), listener, options);
+    return this._open(streamSpec('list', { list: id }), listener, options);
   }
 
   /** The user's direct conversations. */
@@ -146,7 +146,7 @@ export class Mastodon {
   streamDirect(listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
   streamDirect(listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
   streamDirect(listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
-    return this.open(streamSpec('direct'), listener, options);
+    return this._open(streamSpec('direct'), listener, options);
   }
 
   /**
@@ -160,26 +160,26 @@ export class Mastodon {
     options: Omit<StreamOptions, 'runAsync'> = {},
   ): AsyncIterableIterator<StreamEvent | UnknownStreamEvent> {
     const spec = streamSpec(name, params);
-    return iterate((listener) => this.start(spec, listener, { ...options, runAsync: true }));
+    return iterate((listener) => this._start(spec, listener, { ...options, runAsync: true }));
   }
 
   /** Opens a stream in either mode. */
-  protected open(spec: StreamSpec, listener: Listener, options: StreamOptions): StreamHandle | Promise<void> {
-    const stream = this.start(spec, listener, options);
+  protected _open(spec: StreamSpec, listener: Listener, options: StreamOptions): StreamHandle | Promise<void> {
+    const stream = this._start(spec, listener, options);
     return options.runAsync ? stream : stream.run();
   }
 
   /** Builds the handle; async handles start running at once. */
-  protected start(spec: StreamSpec, listener: Listener, options: StreamOptions): Stream {
+  protected _start(spec: StreamSpec, listener: Listener, options: StreamOptions): Stream {
     const opts = resolveStreamOptions(options, this.requestTimeoutSec);
-    const stream = new Stream(this.transportFor(opts.maxEventBytes), spec, new Dispatcher(listener, streamName(spec)), opts, this.accessToken);
+    const stream = new Stream(this._transportFor(opts.maxEventBytes), spec, new Dispatcher(listener, streamName(spec)), opts, this.accessToken);
     if (opts.runAsync) void stream.run();
     return stream;
   }
 
-  protected transportFor(maxEventBytes: number): Transport {
+  protected _transportFor(maxEventBytes: number): Transport {
     return new SseTransport({
-      fetch: this.fetchFn(),
+      fetch: this._fetchFn(),
       base: () => this.streamingBase(),
       ...(this.accessToken !== undefined && { accessToken: this.accessToken }),
       ...(this.options.userAgent !== undefined && { userAgent: this.options.userAgent }),
@@ -187,7 +187,7 @@ export class Mastodon {
     });
   }
 
-  protected fetchFn(): typeof fetch {
+  protected _fetchFn(): typeof fetch {
     return this.options.fetch ?? defaultFetch();
   }
 }

@@ -21,10 +21,10 @@ export interface SseTransportOptions {
  * request per stream, token in the `Authorization` header only.
  */
 export class SseTransport implements Transport {
-  constructor(private readonly opts: SseTransportOptions) {}
+  constructor(private readonly _opts: SseTransportOptions) {}
 
   async connect(spec: StreamSpec, hooks: ConnectionHooks, signal: AbortSignal): Promise<void> {
-    const { opts } = this;
+    const opts = this._opts;
     const path = ssePath(spec);
     const url = (await untilAborted(opts.base(), signal)) + path;
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
