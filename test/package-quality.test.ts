@@ -11,7 +11,7 @@ import { requireDist } from './runtimes/scenario.js';
 
 const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
 
-function run(cmd: string, args: string[], timeoutMs = 60_000) {
+function run(cmd: string, args: string[], timeoutMs = 120_000) {
   return new Promise<{ code: number; out: string }>((resolve) => {
     execFile(
       cmd,
@@ -27,7 +27,7 @@ function run(cmd: string, args: string[], timeoutMs = 60_000) {
 
 beforeAll(() => requireDist());
 
-describe('package quality', { timeout: 90_000 }, () => {
+describe('package quality', { timeout: 150_000 }, () => {
   test('publint --strict: no errors, warnings or suggestions', async () => {
     const r = await run(bin('publint'), ['run', '--strict', '--level', 'suggestion']);
     expect(r.code, r.out).toBe(0);
