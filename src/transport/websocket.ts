@@ -26,6 +26,9 @@ const SETTLE_MS = 250;
 /** `['hashtag', 'Cats']` → `hashtag,cats`: hashtags compared the way the server normalises them. */
 const keyOf = (stream: unknown): string => String(stream).normalize('NFKC').toLowerCase();
 
+/** No socket, and no sign that the server refused the token. */
+const unreachable = (): MastodonNetworkError => new MastodonNetworkError(`Could not connect to ${PATH}`);
+
 /** A refused upgrade or subscribe; fatal as over SSE (400, 401, 404). */
 const refusal = (what: string, status: number, serverMessage?: string): MastodonNetworkError =>
   new MastodonNetworkError(`${what} answered ${status}${serverMessage ? ': ' + serverMessage : ''}`, {
@@ -63,6 +66,8 @@ export class WsTransport {
   private _keepalive?: TimerId | undefined;
   /** The streaming base URL (http or https) of the current socket. */
   private _base = '';
+  /** The WebSocket class is an EventEmitter (`ws`): it takes headers and shows pings, pongs and refusals. */
+  private _emitter = false;
   private readonly _o: MastodonOptions & { keepaliveSec?: number };
   private readonly _WS: any;
   private readonly _baseFn: () => Promise<string>;
@@ -82,7 +87,6 @@ export class WsTransport {
 
   connect(spec: StreamSpec, hooks: ConnectionHooks, signal: AbortSignal, max: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (signal.aborted) return resolve();
       // A handle that gives up on a working socket (read timeout, frozen runtime, `online`)
       // says so by aborting with its error: the socket is suspect for every stream on it.
       const onAbort = () => (signal.reason instanceof MastodonError && sub._open ? this._drop(signal.reason) : this._end(sub));
@@ -95,7 +99,7 @@ export class WsTransport {
         // Marks the socket as on its way until the real one exists.
         const me = (this._ws = {});
         // No cause: a runtime's message may quote the URL or the subprotocol, and so the token.
-        this._connect(me).catch(() => this._ws === me && this._drop(new MastodonNetworkError(`Could not open ${PATH}`)));
+        this._connect(me).catch(() => this._ws === me && this._drop(unreachable()));
       }
     });
   }
@@ -108,7 +112,7 @@ export class WsTransport {
     this._base = base;
     // The token: in the query only on request; in a header where the class takes headers
     // (`ws`, an EventEmitter); otherwise as the single subprotocol, as browsers allow.
-    const emitter = typeof this._WS.prototype?.on == 'function';
+    const emitter = (this._emitter = typeof this._WS.prototype?.on == 'function');
     const headers: Record<string, string> = o.userAgent ? { 'User-Agent': o.userAgent } : {};
     let url = base.replace(/^http/, 'ws') + PATH;
     let protocol: string | undefined;
@@ -166,7 +170,7 @@ export class WsTransport {
         // unreachable: a network failure
       }
     }
-    return new MastodonNetworkError(`Could not connect to ${PATH}`);
+    return unreachable();
   }
 
   private _send(type: string, spec: StreamSpec): void {
@@ -212,7 +216,7 @@ export class WsTransport {
       this._last = key;
       this._send('subscribe', this._sent.get(key)!);
     }
-    if (typeof ws.on == 'function') ws.ping();
+    if (this._emitter) ws.ping();
     else if (!ws.bufferedAmount) this._alive();
   };
 
@@ -225,7 +229,7 @@ export class WsTransport {
       return this._drop(new MastodonMalformedEventError('Bad JSON', data, { cause }));
     }
     const key = this._last;
-    const spec = key !== undefined && this._sent.get(key);
+    const spec = this._sent.get(key!);
     if (m?.error !== undefined) {
       // `{"error": "…", "status": 401}`: the latest subscribe failed; the socket stays open.
       if (!spec) return;
