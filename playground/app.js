@@ -299,7 +299,7 @@
   function log(message, kind = 'info') {
     const ol = $('log');
     const now = new Date();
-    ol.prepend(h('li', { class: 'log-' + kind, 'data-kind': kind }, h('time', { datetime: now.toISOString() }, now.toLocaleTimeString()), ' ', message));
+    ol.prepend(h('li', { class: 'log-' + kind, 'data-kind': kind }, h('time', { datetime: now.toISOString() }, now.toTimeString().slice(0, 8)), ' ', message));
     while (ol.children.length > MAX_LOG) ol.lastElementChild.remove();
   }
 

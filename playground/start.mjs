@@ -57,6 +57,12 @@ const config = {
   tag: 'cats',
 };
 
+const HOSTILE_HTML =
+  '<p>Hostile HTML, neutralised: <b>bold</b><script>window.pwned = "script"</script>' +
+  '<img src="x" onerror="window.pwned = \'img\'"><a href="javascript:window.pwned = 1">a javascript: link</a> ' +
+  '<a href="https://example.org/" onclick="window.pwned = \'click\'" style="color:red">a safe link</a></p>' +
+  '<style>body { display: none }</style><iframe src="https://example.org/"></iframe>';
+
 // POST /control/<name>: the fake misbehaves so the page can show reconnects, back-off and
 // catch-up. A fault that needs a new connection also drops the current one.
 const controls = {
@@ -73,6 +79,8 @@ const controls = {
     return `next 3 connects answer 503; dropped ${fake.dropConnections()} connection(s)`;
   },
   post: () => `posted status ${fake.postStatus({ tags: ['cats'], text: 'Posted from the playground’s “Post now” button.' }).id}`,
+  // Content HTML is written by strangers: this post shows the page's sanitiser at work.
+  hostile: () => `posted status ${fake.postStatus({ content: HOSTILE_HTML }).id} with hostile HTML`,
 };
 
 const TYPES = {
