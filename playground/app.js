@@ -16,6 +16,7 @@
   let lastState = '';
   let reconnects = 0;
   let lastHeartbeat = 0;
+  let handleTransport = 'sse';
   let paused = false;
   const counts = new Map();
   let countsDirty = false;
@@ -331,7 +332,10 @@
       else if (lastState) log(`State: ${lastState} → ${state}`, 'state');
       lastState = state;
     }
-    setText($('ind-heartbeat'), lastHeartbeat ? `${Math.round((Date.now() - lastHeartbeat) / 1000)} s ago (${new Date(lastHeartbeat).toLocaleTimeString()})` : 'never');
+    setText($('ind-heartbeat'), lastHeartbeat
+      ? `${Math.round((Date.now() - lastHeartbeat) / 1000)} s ago (${new Date(lastHeartbeat).toLocaleTimeString()})`
+      // WebSocket keep-alive is ping/pong frames, which browsers never show to scripts.
+      : handle && handleTransport === 'websocket' ? 'none over WebSocket (pings are invisible to pages)' : 'never');
     if (countsDirty) renderCounters();
   }
 
@@ -439,6 +443,7 @@
       return;
     }
     handle = h0;
+    handleTransport = transport;
     const where = source === 'demo' ? 'the demo server' : new URL(m_url(target.apiBaseUrl)).host;
     log(`Connecting to ${stream} on ${where} over ${transport === 'websocket' ? 'WebSocket' : 'SSE'}${catchUp ? ' with catchUp' : ''}`, 'state');
     h0.done.then(() => {
@@ -526,7 +531,11 @@
     $('connect').addEventListener('click', connect);
     $('close').addEventListener('click', () => closeHandle('Closed by you'));
     $('pause').addEventListener('change', (e) => (paused = e.target.checked));
-    $('clear').addEventListener('click', () => $('feed').replaceChildren());
+    $('clear').addEventListener('click', () => {
+      $('feed').replaceChildren();
+      counts.clear();
+      countsDirty = true;
+    });
     for (const b of document.querySelectorAll('[data-control]')) b.addEventListener('click', () => control(b.dataset.control, b));
     $('real-form').addEventListener('submit', (e) => {
       e.preventDefault();

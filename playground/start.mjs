@@ -1,15 +1,15 @@
 // `npm start`: a live dashboard with no account and no server of your own.
 //
-// Installs dependencies when node_modules is missing, builds the library (skip with
-// `--no-build` or PLAYGROUND_NO_BUILD=1 when dist/ exists), starts the fake Mastodon in demo
-// mode and serves playground/ and dist/ on 127.0.0.1. The page reads the fake's URL and demo
+// Installs dependencies when node_modules is missing, builds the library when dist/ is missing
+// or older than src/ (`--no-build` or PLAYGROUND_NO_BUILD=1: never rebuild an existing dist/),
+// starts the fake Mastodon in demo mode and serves playground/ and dist/ on 127.0.0.1. The page reads the fake's URL and demo
 // token from /config.json and can make the fake misbehave through POST /control/<action>.
 //
 // Environment: PORT (default 5173, an ephemeral port when busy; 0 = ephemeral),
 // DEMO_RATE (demo actions per second, default 1), PLAYGROUND_NO_BUILD=1.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { dirname, extname, join, resolve, sep } from 'node:path';
@@ -33,7 +33,20 @@ function run(cmdArgs) {
 }
 
 if (!existsSync(join(root, 'node_modules'))) run(existsSync(join(root, 'package-lock.json')) ? ['ci'] : ['install']);
-if (!noBuild || !existsSync(join(dist, 'index.global.js'))) run(['run', 'build']);
+/** Newest modification time under `dir` (recursive), in ms. */
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+// Build when dist/ is missing or older than the sources (a repeat `npm start` starts at once).
+const bundle = join(dist, 'index.global.js');
+const stale = () => statSync(bundle).mtimeMs < Math.max(newest(join(root, 'src')), statSync(join(root, 'tsup.config.ts')).mtimeMs);
+if (!existsSync(bundle) || (!noBuild && stale())) run(['run', 'build']);
 
 // Imported only now: the fake needs `ws` from node_modules.
 const { startFakeMastodon } = await import('../test/fake-mastodon/index.mjs');
