@@ -23,7 +23,8 @@ export interface Conn {
   closedAt?: number;
 }
 
-export type Answer = { status: number; body?: string; headers?: Record<string, string> } | 'drop';
+/** A status with a body, `'drop'` (destroy the socket unanswered) or `'hang'` (never answer). */
+export type Answer = { status: number; body?: string; headers?: Record<string, string> } | 'drop' | 'hang';
 
 export interface ServerOptions {
   /** First bytes of every accepted stream. Default `':)\n'`; `''` writes nothing. */
@@ -68,11 +69,12 @@ function sendAnswer(res: ServerResponse, a: Answer): void {
     res.socket?.destroy();
     return;
   }
+  if (a === 'hang') return;
   res.writeHead(a.status, { 'content-type': 'application/json; charset=utf-8', ...CORS, ...a.headers });
   res.end(a.body ?? '');
 }
 
-const isAnswer = (x: unknown): x is Answer => x === 'drop' || (typeof x === 'object' && x !== null && 'status' in x);
+const isAnswer = (x: unknown): x is Answer => x === 'drop' || x === 'hang' || (typeof x === 'object' && x !== null && 'status' in x);
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
