@@ -103,7 +103,7 @@ describe('maxEventBytes over HTTP', () => {
 
   it('Event too large → onAbort, blocking rejects, and the connection is released', async () => {
     s = await startServer();
-    const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 't', streamingBaseUrl: s.url });
+    const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
     const r = record();
     const p = m.streamUser(r.listener, { maxEventBytes: 64 * KiB });
     await s.waitForConns(1);
@@ -120,7 +120,7 @@ describe('maxEventBytes over HTTP', () => {
 
   it('an async handle with reconnectAsync reconnects after a malformed event', async () => {
     s = await startServer();
-    const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 't', streamingBaseUrl: s.url });
+    const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
     const r = record();
     handles.push(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
     await waitFor(() => r.calls.length === 1);

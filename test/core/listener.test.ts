@@ -191,7 +191,7 @@ describe('a throwing listener', () => {
   it('does not stop later events; the error goes to onListenerError(err, "onUpdate")', async () => {
     const s = await startServer();
     servers.push(s);
-    const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 't', streamingBaseUrl: s.url });
+    const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
     const boom = new Error('listener bug');
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
     const r = record(['onDelete', 'handleHeartbeat', 'onAbort'], {
@@ -244,7 +244,7 @@ describe('a throwing listener', () => {
   it('a throwing onAbort does not break the reconnect', async () => {
     const s = await startServer();
     servers.push(s);
-    const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 't', streamingBaseUrl: s.url });
+    const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
     const errs: string[] = [];
     const r = record(['handleHeartbeat'], {
       onAbort: () => {
