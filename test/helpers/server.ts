@@ -165,7 +165,17 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       }
       for (let i = 0; i < pieces.length; i++) {
         const targets = open();
-        await Promise.all(targets.map((c) => new Promise<void>((r) => (c.res.write(pieces[i]) ? r() : c.res.once('drain', r)))));
+        // A write that fills the buffer waits for drain, or for the close of a client that stopped reading.
+        await Promise.all(
+          targets.map(
+            (c) =>
+              new Promise<void>((r) => {
+                if (c.res.write(pieces[i]!) || c.closed) return r();
+                c.res.once('drain', r);
+                c.res.once('close', r);
+              }),
+          ),
+        );
         if (i < pieces.length - 1) {
           if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
           else await new Promise((r) => setImmediate(r));
