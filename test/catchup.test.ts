@@ -1,7 +1,8 @@
 // catchUp: true — what a reconnect missed is fetched over REST, delivered oldest first through
 // the listener, deduplicated against live events, with gaps reported via onCatchUpGap.
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallbackStreamListener, Mastodon, MastodonAPIError, type CatchUpGap, type StreamHandle } from '../src/index.js';
+import WebSocket from 'ws';
+import { CallbackStreamListener, Mastodon, MastodonAPIError, type CatchUpGap, type MastodonOptions, type StreamHandle } from '../src/index.js';
 import { startFakeMastodon, type FakeMastodon, type RecordedRequest } from './fake-mastodon/index.mjs';
 
 let fake: FakeMastodon | undefined;
@@ -445,5 +446,39 @@ describe('catchUp sources for every stream', () => {
     await reconnect(fake);
     await until(() => rec.log.length === 2, 'the catch-up');
     expect(rec.log).toEqual([`conversation ${c1.id}/${c1.last_status.id}`, `conversation ${c1.id}/${c1b.last_status.id}`]);
+  });
+});
+
+describe('catchUp over the WebSocket transport', () => {
+  it('fills the gap of every stream on the shared socket after it drops', async () => {
+    fake = await startFakeMastodon({ heartbeatMs: 0, wsPingMs: 0 });
+    const f = fake;
+    const mastodon = new Mastodon({ apiBaseUrl: f.apiUrl, accessToken: f.token, transport: 'websocket', WebSocket, keepaliveSec: 60 } as MastodonOptions);
+    const user = recorder();
+    const cats = recorder();
+    handles.push(mastodon.streamUser(user.listener, OPTS), mastodon.streamHashtag('cats', cats.listener, OPTS));
+    await f.waitForSubscriptions(2);
+    const s1 = f.postStatus({ tags: ['cats'] });
+    const n1 = f.notify('favourite');
+    await until(() => user.log.length === 2 && cats.log.length === 1, 'live events');
+
+    f.stall();
+    const s2 = f.postStatus({ tags: ['cats'] });
+    const n2 = f.notify('mention');
+    const s3 = f.postStatus();
+    const before = f.requests.filter((r) => r.kind === 'ws').length;
+    f.dropConnections();
+    await until(() => f.requests.filter((r) => r.kind === 'ws').length > before, 'a new socket');
+    await until(() => user.log.length === 5 && cats.log.length === 2, 'the catch-up');
+    const s4 = f.postStatus({ tags: ['cats'] });
+    await until(() => user.log.length === 6 && cats.log.length === 3, 'live events after the catch-up');
+
+    expect(user.log).toEqual([`update ${s1.id}`, `notification ${n1.id}`, `update ${s2.id}`, `update ${s3.id}`, `notification ${n2.id}`, `update ${s4.id}`]);
+    expect(cats.log).toEqual([`update ${s1.id}`, `update ${s2.id}`, `update ${s4.id}`]);
+    expect(cats.any).toEqual([`update ${s1.id} hashtag:cats`, `update ${s2.id} hashtag:cats`, `update ${s4.id} hashtag:cats`]);
+    expect(restUrls(f, '/api/v1/timelines/tag/')).toEqual([
+      `/api/v1/timelines/tag/cats?min_id=${s1.id}&limit=40`,
+      `/api/v1/timelines/tag/cats?min_id=${s2.id}&limit=40`,
+    ]);
   });
 });
