@@ -14,7 +14,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-const until = async (cond: () => unknown, what: string, timeoutMs = 3000): Promise<void> => {
+const until = async (cond: () => unknown, what: string, timeoutMs = 5000): Promise<void> => {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -44,7 +44,7 @@ function recorder() {
   return { log, gaps, any, listener, heartbeats: () => heartbeats };
 }
 
-const OPTS = { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.05, reconnectAsyncMaxWaitSec: 0.2, timeoutSec: 5, catchUp: true } as const;
+const OPTS = { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.05, reconnectAsyncMaxWaitSec: 0.2, timeoutSec: 30, catchUp: true } as const;
 
 async function setup(fetchFn?: typeof fetch) {
   fake = await startFakeMastodon({ heartbeatMs: 0, wsPingMs: 0 });
