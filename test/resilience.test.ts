@@ -108,7 +108,7 @@ describe('a frozen runtime', () => {
 
 describe('back-off', () => {
   it('resets after a healthy connection; a connection that ends sooner counts as a failure', async () => {
-    const { fake } = await open({ timeoutSec: 30, reconnectAsyncWaitSec: 0.5 });
+    const { fake } = await open({ timeoutSec: 30, reconnectAsyncWaitSec: 1 });
     const gapAfterDrop = async (upMs: number, n: number) => {
       await sleep(upMs);
       const t0 = Date.now();
@@ -117,13 +117,13 @@ describe('back-off', () => {
       await fake.waitForConnections(1);
       return sseTimes(fake)[n - 1]! - t0;
     };
-    // Up 600 ms ≥ 0.5 s: healthy, immediate reconnect.
-    expect(await gapAfterDrop(600, 2)).toBeLessThan(150);
-    // Up ~0 ms: a failure, waits 0.25–0.5 s.
+    // Up 1.1 s ≥ 1 s: healthy, immediate reconnect.
+    expect(await gapAfterDrop(1100, 2)).toBeLessThan(300);
+    // Up ~0 ms: a failure, waits 0.5–1 s.
     const failed = await gapAfterDrop(0, 3);
-    expect(failed).toBeGreaterThanOrEqual(240);
-    expect(failed).toBeLessThan(700);
+    expect(failed).toBeGreaterThanOrEqual(490);
+    expect(failed).toBeLessThan(1500);
     // Healthy again: the count is reset, immediate again.
-    expect(await gapAfterDrop(600, 4)).toBeLessThan(150);
+    expect(await gapAfterDrop(1100, 4)).toBeLessThan(300);
   });
 });
