@@ -3,7 +3,7 @@ import { Dispatcher, type Listener } from './listener.js';
 import { Stream, type EventGate, type StreamHandle } from './handle.js';
 import { resolveStreamOptions, type StreamOptions } from './options.js';
 import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentError.js';
-import { defaultFetch, lenientDecoder } from './platform.js';
+import { defaultFetch } from './platform.js';
 import type { ResolvedStreamOptions } from './options.js';
 import { publicType, streamName, streamSpec, type StreamSpec } from './streams.js';
 import { sseTransport } from './transport/sse.js';
@@ -77,7 +77,7 @@ export class Mastodon {
     if (!this._basePromise) {
       const fixed = this.options.streamingBaseUrl;
       if (fixed) {
-        this._basePromise = Promise.resolve(streamingBaseFrom(normaliseBaseUrl(fixed)) ?? normaliseBaseUrl(fixed));
+        this._basePromise = Promise.resolve(streamingBaseFrom(normaliseBaseUrl(fixed)) ?? fixed);
       } else {
         const p = discoverStreamingBase(this.apiBaseUrl, this._fetchFn(), this.requestTimeoutSec * 1000).then(({ base, cache }) => {
           if (!cache && this._basePromise === p) this._basePromise = undefined;
@@ -93,8 +93,8 @@ export class Mastodon {
   async streamHealthy(): Promise<boolean> {
     try {
       const res = await this._fetchFn()((await this.streamingBase()) + '/api/v1/streaming/health', { credentials: 'omit', cache: 'no-store' });
-      const body = lenientDecoder().decode(await res.arrayBuffer()).trim();
-      return res.status === 200 && (body === 'OK' || body === 'success');
+      const body = (await res.text()).trim();
+      return res.status == 200 && (body == 'OK' || body == 'success');
     } catch {
       return false;
     }
@@ -188,4 +188,4 @@ export class Mastodon {
   }
 }
 
-const NOT_HERE = "The SSE-only build (mastodon-streaming/sse) has no ";
+const NOT_HERE = 'Not in mastodon-streaming/sse (use the main entry): ';
