@@ -37,10 +37,10 @@ async function disconnect() {
 // A popup or options page sends {type: 'connect', instanceUrl, token}, {type: 'disconnect'}
 // or {type: 'recent'}.
 chrome.runtime.onMessage.addListener((message, _sender, sendResponse) => {
-  if (message?.type === 'connect') connect(message).then(() => sendResponse({ ok: true }));
-  else if (message?.type === 'disconnect') disconnect().then(() => sendResponse({ ok: true }));
-  else if (message?.type === 'recent') sendResponse(recent);
-  return true; // the answer may come later
+  if (message?.type === 'recent') sendResponse(recent);
+  const action = message?.type === 'connect' ? connect(message) : message?.type === 'disconnect' ? disconnect() : null;
+  action?.then(() => sendResponse({ ok: true }));
+  return !!action; // true: the answer comes later
 });
 
 // When Chrome restarts the worker, pick the stream up again.
