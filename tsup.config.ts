@@ -1,12 +1,12 @@
 import { defineConfig } from 'tsup';
 
-// One source, three artefacts: dist/index.js (ESM for bundlers, Deno, Bun, Node, module
-// service workers), dist/index.global.js (IIFE for <script> tags and importScripts, defining
-// the global `MastodonStreaming`) and dist/index.d.ts. The SSE line parser of
+// Two entries, each as ESM (bundlers, Deno, Bun, Node, module service workers), IIFE
+// (<script> tags and importScripts, defining the global `MastodonStreaming`) and types:
+// dist/index.* is the full client, dist/sse.* the SSE-only one (the smallest build). The SSE line parser of
 // @microsoft/fetch-event-source is a devDependency, so tsup inlines it: the package has no
 // runtime dependencies.
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', sse: 'src/sse.ts' },
   format: ['esm', 'iife'],
   globalName: 'MastodonStreaming',
   platform: 'browser',
@@ -24,5 +24,13 @@ export default defineConfig({
     options.mangleProps = /^_/;
   },
   outExtension: ({ format }) => ({ js: format === 'iife' ? '.global.js' : '.js' }),
-  banner: ({ format }) => (format === 'esm' ? { js: '/* @ts-self-types="./index.d.ts" */' } : {}),
+  // Deno reads the types of a plain .js import from this header; each ESM entry names its own.
+  async onSuccess() {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    for (const name of ['index', 'sse']) {
+      const file = `dist/${name}.js`;
+      const js = await readFile(file, 'utf8');
+      if (!js.startsWith('/* @ts-self-types')) await writeFile(file, `/* @ts-self-types="./${name}.d.ts" */\n` + js);
+    }
+  },
 });

@@ -1,4 +1,7 @@
-export { Mastodon, type MastodonOptions, type PublicStreamOptions, type HashtagStreamOptions } from './mastodon.js';
+// The main entry: the full client (SSE and WebSocket, catch-up, async iteration).
+export { Mastodon } from './mastodon.js';
+export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from './client.js';
+export type { UnknownStreamEvent } from './iterate.js';
 export type { StreamHandle, HandleState } from './handle.js';
 export type { StreamOptions } from './options.js';
 export {
@@ -19,6 +22,5 @@ export {
   type NetworkErrorOptions,
 } from './errors/index.js';
 export type { StreamEventMap, StreamEventName, StreamEvent, StreamName } from './events.js';
-export type { UnknownStreamEvent } from './iterate.js';
 export type { StreamType } from './streams.js';
 export type * from './entities.js';
