@@ -27,7 +27,7 @@ const SETTLE_MS = 250;
 const keyOf = (stream: unknown): string => String(stream).normalize('NFKC').toLowerCase();
 
 /** No socket, and no sign that the server refused the token. */
-const unreachable = (): MastodonNetworkError => new MastodonNetworkError(`Could not connect to ${PATH}`);
+const unreachable = (): MastodonNetworkError => new MastodonNetworkError('Could not connect to ' + PATH);
 
 /** A refused upgrade or subscribe; fatal as over SSE (400, 401, 404). */
 const refusal = (what: string, status: number, serverMessage?: string): MastodonNetworkError =>
@@ -219,7 +219,9 @@ export class WsTransport {
       // The token: in the query only on request; in a header where the class takes headers
       // (`ws`, an EventEmitter); otherwise as the single subprotocol, as browsers allow.
       emitter = typeof WS.prototype?.on == 'function';
-      const headers: Record<string, string> = o.userAgent ? { 'User-Agent': o.userAgent } : {};
+      const agent = o.userAgent;
+      const headers: Record<string, string> = {};
+      if (agent) headers['User-Agent'] = agent;
       let url = b.replace(/^http/, 'ws') + PATH;
       let protocol: string | undefined;
       if (token) {
