@@ -28,16 +28,14 @@ const idsOf = (name: string, p: any): false | [string, string] => {
   return typeof id == 'string' && [id, name[0] + (c ? p.id : '') + '/' + id];
 };
 
-const T = '/api/v1/timelines/';
-
 /** The REST timelines that hold what a stream sends: [event name, path, query prefix]. */
 const sourcesOf = (spec: StreamSpec): [string, string, string][] => {
   const [base, ...mods] = spec.type.split(':');
   const n: [string, string, string] = ['notification', '/api/v1/notifications', ''];
-  if (base == 'user') return mods.length ? [n] : [['update', T + 'home', ''], n];
+  if (base == 'user') return mods.length ? [n] : [['update', '/api/v1/timelines/home', ''], n];
   if (base == 'direct') return [['conversation', '/api/v1/conversations', '']];
   const where = base == 'public' ? base : (base == 'list' ? 'list/' : 'tag/') + encodeURIComponent((spec.list ?? spec.tag)!);
-  return [['update', T + where, mods.map((m) => (m == 'media' ? 'only_media' : m) + '=true&').join('')]];
+  return [['update', '/api/v1/timelines/' + where, mods.map((m) => (m == 'media' ? 'only_media' : m) + '=true&').join('')]];
 };
 
 /**

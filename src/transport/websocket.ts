@@ -20,8 +20,6 @@ interface Sub {
 }
 
 const PATH = '/api/v1/streaming';
-/** After a subscribe, no other is sent for this long: an error arriving meanwhile is its. */
-const SETTLE_MS = 250;
 
 /** `['hashtag', 'Cats']` → `hashtag,cats`: hashtags compared the way the server normalises them. */
 const keyOf = (stream: unknown): string => String(stream).normalize('NFKC').toLowerCase();
@@ -45,7 +43,7 @@ const refusal = (what: string, status: number, serverMessage?: string): Mastodon
  * reconnects (the first of them reopens the socket, the others join it).
  *
  * The server does not say which subscribe an error belongs to, so subscribes go out one at a
- * time, `SETTLE_MS` apart, and an error belongs to the latest subscribe sent.
+ * time, 250 ms apart, and an error belongs to the latest subscribe sent.
  *
  * Liveness: browsers never see the server's pings, and a quiet stream sends nothing. Every
  * `keepaliveSec` (20 s) the socket repeats the subscribe of an active stream, which the server
@@ -110,10 +108,11 @@ export class WsTransport {
         if (!sent.has(key)) {
           sent.set(key, sub._spec);
           send('subscribe', (last = key));
+          // No other subscribe goes out for 250 ms: an error arriving meanwhile is this one's.
           settle = setTimer(() => {
             settle = undefined;
             pump();
-          }, SETTLE_MS);
+          }, 250);
           return;
         }
         opened(sub);
