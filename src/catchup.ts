@@ -9,6 +9,7 @@ import type { ResolvedStreamOptions } from './options.js';
 import { abortController, clearTimer, now, setTimer } from './platform.js';
 import type { StreamSpec } from './streams.js';
 import { serverMessageOf } from './transport/response-error.js';
+import { answered } from './transport/websocket.js';
 
 /**
  * `a` is newer than `b`. Mastodon ids are decimal strings, compared as big integers: padded to
@@ -110,7 +111,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
           const wait = retryAfterSec ?? 1;
           if (status != 429 || retried || wait > 10) {
             const serverMessage = serverMessageOf(body);
-            throw new MastodonAPIError(`${path} answered ${status}${serverMessage ? ': ' + serverMessage : ''}`, status, { serverMessage, retryAfterSec });
+            throw new MastodonAPIError(answered(path, status, serverMessage), status, { serverMessage, retryAfterSec });
           }
           retried = true;
           await new Promise<void>((resolve) => {

@@ -27,9 +27,13 @@ const keyOf = (stream: unknown): string => String(stream).normalize('NFKC').toLo
 /** No socket, and no sign that the server refused the token. */
 const unreachable = (): MastodonNetworkError => new MastodonNetworkError('Could not connect to ' + PATH);
 
+/** `… answered 401: Invalid access token`, as the SSE transport says it (also for catch-up's REST calls). */
+export const answered = (what: string, status: number, serverMessage?: string): string =>
+  `${what} answered ${status}${serverMessage ? ': ' + serverMessage : ''}`;
+
 /** A refused upgrade or subscribe; fatal as over SSE (400, 401, 404). */
 const refusal = (what: string, status: number, serverMessage?: string): MastodonNetworkError =>
-  new MastodonNetworkError(`${what} answered ${status}${serverMessage ? ': ' + serverMessage : ''}`, {
+  new MastodonNetworkError(answered(what, status, serverMessage), {
     status,
     serverMessage,
     fatal: status == 400 || status == 401 || status == 404,
@@ -265,7 +269,8 @@ export class WsTransport {
         // A handle that gives up on a working socket (read timeout, frozen runtime, `online`)
         // says so by aborting with its error: the socket is suspect for every stream on it.
         // The handle aborts every attempt once it is over: the listener then finds the sub gone.
-        signal.addEventListener('abort', () => (signal.reason instanceof MastodonError && sub._open ? drop(signal.reason) : end(sub)));
+        // (The handle gives each attempt a signal of its own: `onabort` is ours.)
+        signal.onabort = () => (signal.reason instanceof MastodonError && sub._open ? drop(signal.reason) : end(sub));
         subs.add(sub);
         if (ws) pump();
         else {
