@@ -163,9 +163,11 @@ export class WsTransport {
       alive();
       let m: any;
       try {
-        m = JSON.parse(data);
-      } catch (cause) {
-        return drop(new MastodonMalformedEventError('Bad JSON', data, { cause }));
+        // The message itself read as event data (as JSON.parse would read it: as a string): JSON, else
+        // `Bad JSON` (bare digits stay a string, ignored below as a number would be).
+        m = toPayload('', '' + data);
+      } catch (err) {
+        return drop(err as MastodonError);
       }
       let to: string;
       let err: MastodonError | undefined;
