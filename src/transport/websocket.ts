@@ -79,11 +79,12 @@ export class WsTransport {
     /** The latest subscribe sent: the one a subscribe error belongs to. */
     let last: string;
     let settle: TimerId | undefined;
+    /** Set from the socket's `open` on (so it also tells whether the current socket opened). */
     let keepalive: TimerId | undefined;
     /** The streaming base URL (http or https) of the current socket. */
     let base: string;
     /** The WebSocket class is an EventEmitter (`ws`): it takes headers and shows pings, pongs and refusals. */
-    let emitter: boolean;
+    const emitter = typeof WS.prototype?.on == 'function';
 
     /** Sends a (un)subscribe for the stream `key` names in `sent`. */
     const send = (type: string, key: string): void => {
@@ -154,7 +155,7 @@ export class WsTransport {
       const old = ws;
       clearTimer(settle);
       clearTimer(keepalive);
-      settle = ws = undefined;
+      settle = keepalive = ws = undefined;
       sent.clear();
       old?.close?.();
     };
@@ -223,7 +224,6 @@ export class WsTransport {
       base = b;
       // The token: in the query only on request; in a header where the class takes headers
       // (`ws`, an EventEmitter); otherwise as the single subprotocol, as browsers allow.
-      emitter = typeof WS.prototype?.on == 'function';
       const agent = o.userAgent;
       const headers: Record<string, string> = {};
       if (agent) headers['User-Agent'] = agent;
@@ -235,12 +235,10 @@ export class WsTransport {
         else protocol = token;
       }
       const s = (ws = new WS(url, protocol, { headers }));
-      let up = false;
       let refused: MastodonNetworkError | undefined;
       const pinged = () => ws === s && alive();
       s.onopen = () => {
         if (ws === s) {
-          up = true;
           tick();
           pump();
         }
@@ -251,7 +249,7 @@ export class WsTransport {
         if (ws !== s) return;
         // A killed session closes with 1005: a clean end, as an SSE stream's end.
         // A browser shows a refused upgrade only as 1006: ask over HTTP whether the token is refused.
-        const err = up ? (e.code == 1005 ? undefined : new MastodonNetworkError(`${PATH} closed with code ${e.code}`)) : (refused ?? (await probe()));
+        const err = keepalive ? (e.code == 1005 ? undefined : new MastodonNetworkError(`${PATH} closed with code ${e.code}`)) : (refused ?? (await probe()));
         if (ws === s) drop(err);
       };
       if (emitter) {
