@@ -195,23 +195,24 @@ export class WsTransport {
           }
     };
 
-    /** An HTTP GET of the first stream's SSE path with the token in the header: a 401 there is fatal. */
+    /**
+     * An HTTP GET of the first stream's SSE path with the token in the header: a 401 there is
+     * fatal. Called only while the socket is current, so there is an attempt.
+     */
     const probe = async (): Promise<MastodonNetworkError> => {
       const [sub] = subs;
-      if (sub) {
-        const path = ssePath(sub._spec);
-        const token = o.accessToken;
-        try {
-          const res = await fetchFn()(base + path, {
-            headers: token ? { Authorization: 'Bearer ' + token } : {},
-            credentials: 'omit',
-            cache: 'no-store',
-          });
-          if (res.status == 401) return await errorFromResponse(res, path);
-          void res.body?.cancel().catch(() => {});
-        } catch {
-          // unreachable: a network failure
-        }
+      const path = ssePath(sub!._spec);
+      const token = o.accessToken;
+      try {
+        const res = await fetchFn()(base + path, {
+          headers: token ? { Authorization: 'Bearer ' + token } : {},
+          credentials: 'omit',
+          cache: 'no-store',
+        });
+        if (res.status == 401) return await errorFromResponse(res, path);
+        void res.body?.cancel().catch(() => {});
+      } catch {
+        // unreachable: a network failure
       }
       return unreachable();
     };
