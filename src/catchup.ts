@@ -8,8 +8,7 @@ import type { CatchUpGap, Dispatcher } from './listener.js';
 import type { ResolvedStreamOptions } from './options.js';
 import { abortController, clearTimer, now, setTimer } from './platform.js';
 import type { StreamSpec } from './streams.js';
-import { serverMessageOf } from './transport/response-error.js';
-import { answered } from './transport/websocket.js';
+import { answered, serverMessageOf } from './transport/response-error.js';
 
 /**
  * `a` is newer than `b`. Mastodon ids are decimal strings, compared as big integers: padded to

@@ -188,4 +188,4 @@ export class Mastodon {
   }
 }
 
-const NOT_HERE = 'Not in mastodon-streaming/sse (use the main entry): ';
+const NOT_HERE = 'Not in mastodon-streaming/sse: ';

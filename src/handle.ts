@@ -109,7 +109,7 @@ export class Stream implements StreamHandle {
     const signal = this._o.signal;
     const close = () => this.close();
     // `online` means the network is back: whatever we are waiting for, try again now.
-    const stopOnline = onOnline(() => this._interrupt('The network came back online'));
+    const stopOnline = onOnline(() => this._interrupt('Back online'));
     signal?.addEventListener('abort', close);
     this._off = () => {
       stopOnline();
@@ -214,7 +214,7 @@ export class Stream implements StreamHandle {
     const t = now();
     const o = this._o;
     const limit = o.timeoutSec * 1000;
-    if (t - this._due > Math.max(limit / 2, 1000)) return this._interrupt('The runtime was frozen; reconnecting');
+    if (t - this._due > Math.max(limit / 2, 1000)) return this._interrupt('Runtime was frozen');
     const connecting = this.state == 'connecting';
     const left = connecting ? o.requestTimeoutSec * 1000 - (t - this._start) : limit - (t - (this._last || this._opened));
     if (left > 0) return this._arm(Math.min(left, limit));

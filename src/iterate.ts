@@ -1,6 +1,6 @@
-import type { StreamEvent, StreamEventMap, StreamName } from './events.js';
+import type { StreamEvent, StreamName } from './events.js';
 import type { Stream } from './handle.js';
-import type { Listener } from './listener.js';
+import { methodNameFor, StreamListener, type Listener } from './listener.js';
 
 /** An event `mastodon.stream()` does not know by name, yielded rather than dropped. */
 export interface UnknownStreamEvent {
@@ -11,10 +11,13 @@ export interface UnknownStreamEvent {
   stream: StreamName;
 }
 
-const KNOWN: { readonly [K in keyof StreamEventMap]: 1 } = {
-  update: 1, 'status.update': 1, delete: 1, notification: 1, conversation: 1, filters_changed: 1,
-  announcement: 1, 'announcement.reaction': 1, 'announcement.delete': 1, encrypted_message: 1,
-  notifications_merged: 1,
+/**
+ * The events `StreamEventMap` names are exactly those `StreamListener` has a method for, so
+ * the class doubles as the list (no second table to keep in step).
+ */
+const known = (name: string): boolean => {
+  const method = methodNameFor(name);
+  return !!method && typeof (StreamListener.prototype as unknown as Record<string, unknown>)[method] == 'function';
 };
 
 type Item = StreamEvent | UnknownStreamEvent;
@@ -41,7 +44,7 @@ export function iterate(start: (listener: Listener) => Stream): AsyncIterableIte
   const stream = start({
     onAnyEvent(name, payload, stream) {
       push(
-        Object.prototype.hasOwnProperty.call(KNOWN, name)
+        known(name)
           ? ({ event: name, payload, stream } as StreamEvent)
           : { event: 'unknown', name, payload, stream },
       );

@@ -219,6 +219,6 @@ export class Dispatcher {
         err = inner;
       }
     }
-    reportError(`mastodon-streaming: listener method ${method} threw`, err);
+    reportError(`mastodon-streaming: ${method} threw`, err);
   }
 }

@@ -35,14 +35,14 @@ export const abortController = (): AbortController => new AbortController();
 
 export const defaultFetch = (): typeof fetch => {
   const f = g().fetch;
-  if (!f) throw new TypeError('No fetch() in this runtime: pass the `fetch` option');
+  if (!f) throw new TypeError('No fetch here: pass the fetch option');
   // Some runtimes throw "Illegal invocation" when fetch is called detached from its global.
   return f.bind(globalThis);
 };
 
 export const defaultWebSocket = (): typeof WebSocket => {
   const W = g().WebSocket;
-  if (!W) throw new TypeError('No WebSocket in this runtime: pass the `WebSocket` option');
+  if (!W) throw new TypeError('No WebSocket here: pass the WebSocket option');
   return W;
 };
 

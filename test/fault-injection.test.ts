@@ -36,7 +36,7 @@ function kindOf(err: Error): Kind | 'other' {
   if (!(err instanceof MastodonNetworkError)) return 'other';
   if (err.status === 429 && err.retryAfterSec === 0) return '429';
   if (err.status === 503) return '5xx';
-  if (err.message === 'The network came back online') return 'online';
+  if (err.message === 'Back online') return 'online';
   if (err.message === 'The server ended the stream') return 'clean end';
   if (/^Connection to \/api\/v1\/streaming\/.* lost$/.test(err.message)) return 'drop mid-event';
   return 'other';

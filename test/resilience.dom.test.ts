@@ -35,7 +35,7 @@ it('an online event on the global scope reconnects at once, without waiting for 
   const f = fake;
   await f.waitFor(() => f.requests.filter((r) => r.kind === 'sse').length === 2, { timeoutMs: 1000 });
   expect(Date.now() - t0).toBeLessThan(500);
-  expect(aborts).toEqual(['The network came back online']);
+  expect(aborts).toEqual(['Back online']);
   await f.waitForConnections(1);
   const s = f.postStatus();
   for (let i = 0; i < 200 && updates.length === 0; i++) await new Promise((r) => setTimeout(r, 5));

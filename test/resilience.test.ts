@@ -61,7 +61,7 @@ describe('online', () => {
     goOnline();
     await fake.waitFor(() => sseTimes(fake).length === 2, { timeoutMs: 1000 });
     expect(sseTimes(fake)[1]! - t0).toBeLessThan(500);
-    expect(listener.aborts.map((e) => [e.name, e.message])).toEqual([['MastodonNetworkError', 'The network came back online']]);
+    expect(listener.aborts.map((e) => [e.name, e.message])).toEqual([['MastodonNetworkError', 'Back online']]);
     expect(listener.aborts[0]).toBeInstanceOf(MastodonNetworkError);
     await fake.waitForConnections(1);
     expect(handle.isAlive()).toBe(true);
@@ -102,7 +102,7 @@ describe('a frozen runtime', () => {
     const t0 = Date.now();
     await fake.waitFor(() => sseTimes(fake).length === 2, { timeoutMs: 1000 });
     expect(sseTimes(fake)[1]! - t0).toBeLessThan(500);
-    expect(listener.aborts.map((e) => [e.name, e.message])).toEqual([['MastodonNetworkError', 'The runtime was frozen; reconnecting']]);
+    expect(listener.aborts.map((e) => [e.name, e.message])).toEqual([['MastodonNetworkError', 'Runtime was frozen']]);
   });
 });
 

@@ -317,7 +317,7 @@ describe('WebSocket transport', () => {
     const saved = g.WebSocket;
     delete g.WebSocket;
     try {
-      expect(() => m.streamUser({}, { runAsync: true })).toThrow(new TypeError('No WebSocket in this runtime: pass the `WebSocket` option'));
+      expect(() => m.streamUser({}, { runAsync: true })).toThrow(new TypeError('No WebSocket here: pass the WebSocket option'));
     } finally {
       if (saved) g.WebSocket = saved;
     }

@@ -12,14 +12,25 @@ export function serverMessageOf(body: string): string | undefined {
   }
 }
 
+/** `… answered 401: Invalid access token`: how every refusal reads (SSE, WebSocket, catch-up's REST calls). */
+export const answered = (what: string, status: number, serverMessage?: string): string =>
+  `${what} answered ${status}${serverMessage ? ': ' + serverMessage : ''}`;
+
+/** A refused stream: fatal for 400 (bad channel or parameter), 401 (bad token or scope) and 404 (no such endpoint). */
+export const refusal = (what: string, status: number, serverMessage?: string, retryAfterSec?: number): MastodonNetworkError =>
+  new MastodonNetworkError(answered(what, status, serverMessage), {
+    status,
+    serverMessage,
+    retryAfterSec,
+    fatal: status == 400 || status == 401 || status == 404,
+  });
+
 /**
- * A non-200 answer to a stream request, as a `MastodonNetworkError`: fatal for 400 (bad
- * channel or parameter), 401 (bad token or scope) and 404 (no such endpoint). Only the first
- * few kilobytes of the body are read: they are only for the message, and a proxy's error page
- * may be large.
+ * A non-200 answer to a stream request, as a `MastodonNetworkError` (see `refusal`). Only the
+ * first few kilobytes of the body are read: they are only for the message, and a proxy's
+ * error page may be large.
  */
 export async function errorFromResponse(res: Response, path: string): Promise<MastodonNetworkError> {
-  const status = res.status;
   let body = '';
   const reader = res.body?.getReader();
   try {
@@ -29,13 +40,8 @@ export async function errorFromResponse(res: Response, path: string): Promise<Ma
     // the body is only for the message
   }
   void reader?.cancel().catch(() => {});
-  const serverMessage = serverMessageOf(body) ?? res.headers.get('x-error-message') ?? undefined;
-  let message = `${path} answered ${status}${serverMessage ? ': ' + serverMessage : ''}`;
-  if (status == 404) message += ". This server has no SSE streaming here; try transport: 'websocket'";
-  return new MastodonNetworkError(message, {
-    status,
-    serverMessage,
-    retryAfterSec: parseRetryAfter(res.headers.get('retry-after'), now()),
-    fatal: status == 400 || status == 401 || status == 404,
-  });
+  const status = res.status;
+  const error = refusal(path, status, serverMessageOf(body) ?? res.headers.get('x-error-message') ?? undefined, parseRetryAfter(res.headers.get('retry-after'), now()));
+  if (status == 404) error.message += ". No SSE here; try transport: 'websocket'";
+  return error;
 }

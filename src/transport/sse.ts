@@ -34,7 +34,7 @@ export const sseTransport = (client: Mastodon, maxEventBytes: number): Transport
     const type = res.headers.get('content-type');
     if (!res.body || (type && !type.includes('text/event-stream'))) {
       void res.body?.cancel().catch(() => {});
-      throw new MastodonNetworkError(`${path} answered 200 with ${type}, not an event stream`, { status: 200 });
+      throw new MastodonNetworkError(`${path} answered ${type}, not an event stream`, { status: 200 });
     }
     hooks.open();
     const feed = createSseParser({ event: (name, data) => hooks.event(name, toPayload(name, data)), heartbeat: hooks.heartbeat }, maxEventBytes);

@@ -5,7 +5,7 @@ import { toPayload } from '../payload.js';
 import type { MastodonOptions } from '../mastodon.js';
 import { clearTimer, defaultWebSocket, setTimer, type TimerId } from '../platform.js';
 import { ssePath, streamName, type StreamSpec } from '../streams.js';
-import { errorFromResponse } from './response-error.js';
+import { errorFromResponse, refusal } from './response-error.js';
 import type { ConnectionHooks } from './types.js';
 
 /** One `connect()` call: one handle's current attempt on the shared socket. */
@@ -26,18 +26,6 @@ const keyOf = (stream: unknown): string => String(stream).normalize('NFKC').toLo
 
 /** No socket, and no sign that the server refused the token. */
 const unreachable = (): MastodonNetworkError => new MastodonNetworkError('Could not connect to ' + PATH);
-
-/** `… answered 401: Invalid access token`, as the SSE transport says it (also for catch-up's REST calls). */
-export const answered = (what: string, status: number, serverMessage?: string): string =>
-  `${what} answered ${status}${serverMessage ? ': ' + serverMessage : ''}`;
-
-/** A refused upgrade or subscribe; fatal as over SSE (400, 401, 404). */
-const refusal = (what: string, status: number, serverMessage?: string): MastodonNetworkError =>
-  new MastodonNetworkError(answered(what, status, serverMessage), {
-    status,
-    serverMessage,
-    fatal: status == 400 || status == 401 || status == 404,
-  });
 
 /**
  * Every stream of one client on one socket to `/api/v1/streaming`. Each handle's attempt is

@@ -220,7 +220,7 @@ describe('a throwing listener', () => {
     d.heartbeat();
     d.event('delete', '9');
     expect(r.calls).toEqual([['handleHeartbeat'], ['onDelete', '9']]);
-    expect(spy.mock.calls).toEqual([['mastodon-streaming: listener method handleHeartbeat threw', boom]]);
+    expect(spy.mock.calls).toEqual([['mastodon-streaming: handleHeartbeat threw', boom]]);
   });
 
   it('a throwing onListenerError falls back to console.error with its error', () => {
@@ -238,7 +238,7 @@ describe('a throwing listener', () => {
       ['user'],
     );
     d.event('update', {});
-    expect(spy.mock.calls).toEqual([['mastodon-streaming: listener method onUpdate threw', inner]]);
+    expect(spy.mock.calls).toEqual([['mastodon-streaming: onUpdate threw', inner]]);
   });
 
   it('a throwing onAbort does not break the reconnect', async () => {
