@@ -1,3 +1,5 @@
+import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentError.js';
+
 /** Options of every `stream*` method. */
 export interface StreamOptions {
   /** `false`: the call returns a promise that settles when the stream ends. `true`: it returns a `StreamHandle` at once. */
@@ -37,6 +39,11 @@ export function resolveStreamOptions(o: StreamOptions, requestTimeoutSec: number
     maxEventBytes: o.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     requestTimeoutSec,
   };
+  // A wait of 0 is allowed (tests, local servers); a timeout or size of 0 would make no sense.
+  for (const [key, min] of [['reconnectAsyncWaitSec', 0], ['reconnectAsyncMaxWaitSec', 0], ['timeoutSec', 1e-3], ['catchUpMaxItems', 0], ['maxEventBytes', 1], ['requestTimeoutSec', 1e-3]] as const) {
+    const v = r[key];
+    if (typeof v !== 'number' || !(v >= min) || v === Infinity) throw new MastodonIllegalArgumentError(`${key} must be a number ≥ ${min}`);
+  }
   if (o.signal) r.signal = o.signal;
   return r;
 }

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// `npm run size`: minified and gzip (level 9) sizes of the two builds and of what an app pays
+// for a user stream after tree-shaking (esbuild bundling a tiny entry that imports
+// { Mastodon, StreamListener } from dist/index.js). `--json` prints JSON instead of a table.
+// test/size.test.ts imports measure() to enforce the budgets.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const USER_STREAM_ENTRY = `
+import { Mastodon, StreamListener } from './dist/index.js';
+class Printer extends StreamListener {
+  onUpdate(status) { console.log(status.account.acct, status.content); }
+}
+const mastodon = new Mastodon({ apiBaseUrl: 'https://mastodon.example', accessToken: 'token' });
+mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
+`;
+
+const sizes = (name, buf) => ({ name, minified: buf.length, gzip: gzipSync(buf, { level: 9 }).length });
+
+export async function measure() {
+  const result = await build({
+    stdin: { contents: USER_STREAM_ENTRY, resolveDir: root, sourcefile: 'user-stream-entry.mjs', loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    treeShaking: true,
+    write: false,
+    platform: 'browser',
+    target: 'es2020',
+    logLevel: 'silent',
+  });
+  return [
+    sizes('dist/index.js (ESM)', readFileSync(join(root, 'dist', 'index.js'))),
+    sizes('dist/index.global.js (IIFE)', readFileSync(join(root, 'dist', 'index.global.js'))),
+    sizes('user stream, tree-shaken (esbuild)', Buffer.from(result.outputFiles[0].contents)),
+  ];
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const rows = await measure();
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify(rows, null, 2));
+  } else {
+    const w = Math.max(...rows.map((r) => r.name.length));
+    console.log(`${'artefact'.padEnd(w)}  ${'minified'.padStart(9)}  ${'gzip -9'.padStart(8)}`);
+    for (const r of rows) console.log(`${r.name.padEnd(w)}  ${String(r.minified).padStart(9)}  ${String(r.gzip).padStart(8)}`);
+  }
+}

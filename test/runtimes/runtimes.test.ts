@@ -1,0 +1,81 @@
+// Node 20, Deno and Bun each run the same fixture (fixtures/user-stream.mjs) against the BUILT
+// ES module dist/index.js and a fake Mastodon in this process. The verdict is the fixture's
+// RESULT line, compared exactly — an exit code alone proves nothing (Deno can exit 0 after
+// swallowing a rejected top-level await).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { repoRoot } from '../setup/env.mjs';
+import { driveUserScenario, Lines, requireDist, startFake, type Fake } from './scenario.js';
+
+const fixture = join(repoRoot, 'test', 'runtimes', 'fixtures', 'user-stream.mjs');
+const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
+
+const runtimes: Record<string, { cmd: string; args: string[]; version: RegExp }> = {
+  node: { cmd: process.execPath, args: [fixture], version: /^v20\./ },
+  deno: {
+    cmd: bin('deno'),
+    args: ['run', '--allow-net=127.0.0.1', '--allow-read', '--no-prompt', fixture],
+    version: /^2\.9\.6$/,
+  },
+  bun: { cmd: bin('bun'), args: ['run', fixture], version: /^1\.4\.5$/ },
+};
+
+const children = new Set<ChildProcess>();
+let fake: Fake | undefined;
+
+beforeAll(() => {
+  requireDist();
+});
+
+afterEach(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
+  await fake?.close();
+  fake = undefined;
+});
+
+function runFixture(cmd: string, args: string[], label: string) {
+  const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  children.add(child);
+  const pending: string[] = [];
+  let partial = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop()!;
+    pending.push(...parts.map((l) => l.replace(/\r$/, '')));
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+    child.on('error', (err) => {
+      stderr += `\nspawn error: ${err.message}`;
+      resolve({ code: -1, signal: null });
+    });
+  });
+  const lines = new Lines(label, () => pending.splice(0), () => `--- stderr ---\n${stderr}`);
+  return { child, lines, exited, stderr: () => stderr };
+}
+
+describe('the built package in real runtimes', { timeout: 30_000 }, () => {
+  for (const [name, rt] of Object.entries(runtimes)) {
+    test(`${name}: user stream with reconnect, exact callbacks, close()`, async () => {
+      if (name !== 'node') expect(existsSync(rt.cmd), `${rt.cmd} (installed by npm ci)`).toBe(true);
+      fake = await startFake();
+      const run = runFixture(rt.cmd, [...rt.args, fake.apiUrl, fake.token], name);
+      const result = await driveUserScenario(fake, run.lines, name);
+      expect(result.version).toMatch(rt.version);
+      expect(result.globals.document, 'no DOM in this runtime').toBe('undefined');
+      const { code, signal } = await Promise.race([
+        run.exited,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${name} did not exit after RESULT`)), 10_000)),
+      ]);
+      expect({ code, signal }, run.stderr()).toStrictEqual({ code: 0, signal: null });
+      expect(run.stderr()).not.toMatch(/document is not defined|window is not defined|Unhandled|uncaught/i);
+    });
+  }
+});

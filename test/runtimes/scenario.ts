@@ -1,0 +1,192 @@
+// Test-side half of the user-stream scenario in fixtures/recorder.js: reacts to the lines the
+// recorder prints (wherever it runs) by driving the fake Mastodon, then checks the RESULT line.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { repoRoot } from '../setup/env.mjs';
+
+/** An 18-digit status id above 2^53: JSON.parse would round it to …640. */
+export const BIG_ID = '117024248092393661';
+
+// The fake server's shape, as promised in the brief (test/fake-mastodon/index.mjs).
+export interface FakeRequest {
+  method: string;
+  path: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  kind: 'sse' | 'ws' | 'rest' | 'other';
+}
+export interface Fake {
+  apiUrl: string;
+  streamingUrl: string;
+  token: string;
+  requests: FakeRequest[];
+  postStatus(partial?: object): { id: string; account: { acct: string } };
+  notify(type: string, partial?: object): { id: string; type: string };
+  publish(target: { stream: string }, event: string, payload: unknown): void;
+  deleteStatus(id: string): void;
+  dropConnections(): void;
+  endStreams(): void;
+  waitForConnections(n: number, opts?: { timeoutMs?: number }): Promise<unknown>;
+  connections(): unknown;
+  close(): Promise<void>;
+}
+
+export async function startFake(): Promise<Fake> {
+  const path = join(repoRoot, 'test', 'fake-mastodon', 'index.mjs');
+  if (!existsSync(path)) throw new Error(`the fake Mastodon server is missing: ${path}`);
+  const mod = await import(/* @vite-ignore */ path);
+  return (await mod.startFakeMastodon({ heartbeatMs: 200 })) as Fake;
+}
+
+export function requireDist(): void {
+  for (const f of ['dist/index.js', 'dist/index.global.js', 'dist/index.d.ts']) {
+    if (!existsSync(join(repoRoot, f))) {
+      throw new Error(`${f} is missing: these tests use the built package; run \`npm run build\` (npm test does)`);
+    }
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function openConnections(fake: Fake): number {
+  const c = fake.connections() as unknown;
+  if (Array.isArray(c)) return c.length;
+  if (typeof c === 'number') return c;
+  if (c && typeof (c as { size?: unknown }).size === 'number') return (c as { size: number }).size;
+  throw new Error(`fake.connections() returned something unexpected: ${JSON.stringify(c)}`);
+}
+
+export async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+export const userStreamGets = (fake: Fake) =>
+  fake.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/streaming/user').length;
+
+/**
+ * Lines from a recorder, wherever it runs. `pull` returns the lines that arrived since the last
+ * call (stdout of a child, or a page/worker array read with evaluate()).
+ */
+export class Lines {
+  all: string[] = [];
+  cursor = 0;
+  constructor(
+    private readonly label: string,
+    private readonly pull: () => Promise<string[]> | string[],
+    private readonly describeState: () => string = () => '',
+  ) {}
+
+  /** Moves the cursor past every line that has arrived so far. */
+  async skipToEnd(): Promise<void> {
+    this.all.push(...(await this.pull()));
+    this.cursor = this.all.length;
+  }
+
+  /** Waits for the first line after the cursor that matches, and moves the cursor past it. */
+  async waitFor(pattern: RegExp | string, timeoutMs = 10_000, opts: { fromStart?: boolean } = {}): Promise<RegExpMatchArray> {
+    const re = typeof pattern === 'string' ? new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : pattern;
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      this.all.push(...(await this.pull()));
+      for (let i = opts.fromStart ? 0 : this.cursor; i < this.all.length; i++) {
+        const m = this.all[i]!.match(re);
+        if (m) {
+          if (!opts.fromStart) this.cursor = i + 1;
+          return m;
+        }
+      }
+      if (Date.now() > end) {
+        throw new Error(
+          `${this.label}: no line matching ${re} within ${timeoutMs} ms.\n--- lines so far ---\n` +
+            this.all.join('\n') +
+            `\n${this.describeState()}`,
+        );
+      }
+      await sleep(25);
+    }
+  }
+}
+
+export interface ScenarioResult {
+  runtime: string;
+  version: string;
+  globals: { window: string; document: string; XMLHttpRequest: string };
+  error: string | null;
+  firstCallback: string | null;
+  events: unknown[][];
+  heartbeats: number;
+  receivingAtFirstUpdate: unknown;
+  aliveBeforeClose: unknown;
+  aliveAfterClose: unknown;
+  receivingAfterClose: unknown;
+  done: string;
+  afterClose: string[];
+  unhandled: string[];
+}
+
+/**
+ * Drives the recorder: update, notification, 18-digit delete, heartbeat, dropped connection,
+ * reconnect (a second GET arrives), second update after it; the recorder then closes the handle.
+ * Returns the parsed RESULT and checks it exactly.
+ */
+export async function driveUserScenario(fake: Fake, lines: Lines, runtime: string): Promise<ScenarioResult> {
+  await lines.waitFor('READY');
+  // The `:)` greeting arrives as a heartbeat: the stream is connected and being read.
+  await lines.waitFor(/^GOT heartbeat \d+$/);
+  expect(userStreamGets(fake)).toBe(1);
+
+  const s1 = fake.postStatus();
+  await lines.waitFor(`GOT update ${s1.id}`);
+  const n = fake.notify('mention');
+  await lines.waitFor(`GOT notification ${n.id}`);
+  fake.publish({ stream: 'user' }, 'delete', BIG_ID);
+  await lines.waitFor(`GOT delete ${BIG_ID}`);
+  // At least one real `:thump` heartbeat besides the greeting (heartbeatMs: 200).
+  await lines.waitFor(/^GOT heartbeat ([2-9]|\d\d+)$/, 5_000, { fromStart: true });
+
+  fake.dropConnections();
+  await until('the reconnect request (a second GET /api/v1/streaming/user)', () => userStreamGets(fake) === 2, 10_000);
+  // The client reconnects only after it has read the first connection to its end, so any
+  // heartbeat from now on comes from the new connection.
+  await lines.skipToEnd();
+  await lines.waitFor(/^GOT heartbeat \d+$/, 10_000);
+  const s2 = fake.postStatus();
+  await lines.waitFor(`GOT update ${s2.id}`);
+
+  const m = await lines.waitFor(/^RESULT (.*)$/, 15_000);
+  const result = JSON.parse(m[1]!) as ScenarioResult;
+
+  expect(result.heartbeats, 'greeting + heartbeats on both connections').toBeGreaterThanOrEqual(3);
+  expect(result).toStrictEqual({
+    runtime,
+    version: result.version,
+    globals: result.globals,
+    error: null,
+    firstCallback: 'heartbeat',
+    events: [
+      ['update', s1.id, 'string'],
+      ['notification', n.id, 'mention'],
+      ['delete', BIG_ID, 'string'],
+      ['abort', 'MastodonNetworkError'],
+      ['update', s2.id, 'string'],
+    ],
+    heartbeats: result.heartbeats,
+    receivingAtFirstUpdate: true,
+    aliveBeforeClose: true,
+    aliveAfterClose: false,
+    receivingAfterClose: false,
+    done: 'resolved',
+    afterClose: [],
+    unhandled: [],
+  });
+  expect(BigInt(BIG_ID) > 2n ** 53n).toBe(true);
+  expect(userStreamGets(fake), 'exactly one reconnect').toBe(2);
+  // close() aborted the request: the fake sees no open stream any more.
+  await until('the fake to see the stream closed', () => openConnections(fake) === 0, 5_000);
+  return result;
+}
