@@ -113,6 +113,14 @@ function variants(P, dist, data) {
       for (const c of chunks) feed(c);
       return n;
     },
+    'ours-pipeline-plain': () => {
+      // The same parser on getLines alone (no fast path): what the library did before.
+      n = 0;
+      const d = new P.Dispatcher(listener, ['user']);
+      const feed = P.createSseParser({ event: (name, s) => d.event(name, P.toPayload(name, s)), heartbeat: () => d.heartbeat() }, 16 * 1024 * 1024, P.getLines);
+      for (const c of chunks) feed(c);
+      return n;
+    },
     'ours-e2e': async () => {
       n = 0;
       const fetch = async () => {
@@ -168,6 +176,7 @@ export async function bench() {
       'fes-getLines+getMessages': 'fetch-event-source getLines + getMessages + JSON.parse',
       'fes-getLines-alone': 'fetch-event-source getLines alone (no decode, no JSON)',
       'ours-pipeline': 'ours: parser → payload → dispatcher → listener',
+      'ours-pipeline-plain': 'ours, same pipeline on getLines alone (before the fast path)',
       'ours-e2e': 'ours end to end: dist streamUser, fetch body → listener',
     };
     for (const k of names) {
