@@ -113,6 +113,7 @@ export async function bench() {
       r = `${ratio(eps / baseEps)} events/s, ${ratio(cpuUs / baseCpu)} CPU`;
       note = (note ? note + '; ' : '') + `vs ${c.vs}`;
     } else if (c.vs) note = (note ? note + '; ' : '') + `no ratio: ${c.vs} did not run`;
+    if (res.lost) note = (note ? note + '; ' : '') + `LOST ${fmt(res.lost)} of ${fmt(N)} events`;
     rows.push(row('2 loopback', c.name, `${fmt(eps)} events/s, ${fmt(cpuUs, 1)} µs CPU/event`, r, note));
   }
   rows.unshift(row('2 loopback', `setup`, `${fmt(N)} × 2 KB update per client, best of ${ROUNDS}`, '', 'fake Mastodon (blast) in the parent; each client its own process; CPU = client process only'));
