@@ -27,28 +27,23 @@ const D = 100, A = 97, T = 116, E = 101, V = 118, N = 110, SPACE = 32, LF = 10, 
  */
 export function fastLines(onLine: (line: Uint8Array, fieldLength: number) => void): (chunk: Uint8Array) => void {
   const lines = getLines(onLine);
-  // True while getLines holds no partial line and no pending CR: the last byte it was given
-  // (if any) was a LF.
+  // True when getLines holds no partial line and no pending CR: the last byte of the stream so
+  // far is a LF. (False is always safe: the next line then goes through getLines.)
   let clean = true;
   return (chunk) => {
     const size = chunk.length;
     let pos = 0;
-    if (chunk.indexOf(CR) >= 0) {
-      lines(chunk);
-      clean = chunk[size - 1] === LF;
-      return;
+    // No CR in the chunk, and getLines clean or the end of its pending line found (given to it).
+    if (chunk.indexOf(CR) < 0 && (clean || (pos = chunk.indexOf(LF) + 1))) {
+      if (!clean) lines(chunk.subarray(0, pos));
+      for (let end: number; (end = chunk.indexOf(LF, pos)) >= 0; pos = end + 1) {
+        const line = chunk.subarray(pos, end);
+        onLine(line, line.indexOf(COLON));
+      }
     }
-    if (!clean) {
-      const end = chunk.indexOf(LF);
-      if (end < 0) return lines(chunk);
-      lines(chunk.subarray(0, (pos = end + 1)));
-    }
-    for (let end: number; (end = chunk.indexOf(LF, pos)) >= 0; pos = end + 1) {
-      const line = chunk.subarray(pos, end);
-      onLine(line, line.indexOf(COLON));
-    }
-    clean = pos === size;
-    if (!clean) lines(chunk.subarray(pos));
+    // The rest (all of a chunk with a CR or without a line end) is getLines' to split.
+    if (pos < size) lines(chunk.subarray(pos));
+    clean = chunk[size - 1] === LF;
   };
 }
 
