@@ -261,7 +261,8 @@ export class Stream implements StreamHandle {
   private _fail(error: MastodonError): void {
     if (!this._attempt) return;
     this._failure = error;
-    this._attempt.abort();
+    // The reason tells a shared transport (WebSocket) that its connection failed, not that the handle closed.
+    this._attempt.abort(error);
   }
 
   /** The network is back or the runtime woke: reconnect now, not after a back-off or a timeout. */
@@ -280,9 +281,10 @@ export class Stream implements StreamHandle {
     return new MastodonNetworkError('Connection failed', { cause: err });
   }
 
-  /** No error leaves the library with the access token in its message. */
+  /** No error leaves the library with the access token in its message or the server's message it quotes. */
   private _scrub(error: MastodonError): void {
     const token = this._accessToken;
-    if (token && error.message.includes(token)) error.message = error.message.split(token).join('[redacted]');
+    const e = error as { message: string; serverMessage?: string };
+    if (token) for (const k of ['message', 'serverMessage'] as const) if (e[k]?.includes(token)) e[k] = e[k]!.split(token).join('[redacted]');
   }
 }

@@ -176,13 +176,13 @@ export class Dispatcher {
     readonly forStream: StreamName,
   ) {}
 
-  /** Calls `listener[method](...args)` if it is a function; returns whether it was. */
-  call(method: string, a?: unknown, b?: unknown, c?: unknown): boolean {
+  /** Calls `listener[method](...args)` with exactly those arguments if it is a function; returns whether it was. */
+  call(method: string, ...args: unknown[]): boolean {
     if (!this.active) return true;
     const fn = (this.listener as Record<string, unknown>)[method];
     if (typeof fn !== 'function') return false;
     try {
-      (fn as AnyFn).call(this.listener, a, b, c);
+      (fn as AnyFn).apply(this.listener, args);
     } catch (err) {
       this._listenerError(err, method);
     }

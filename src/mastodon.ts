@@ -8,6 +8,7 @@ import { defaultFetch, lenientDecoder } from './platform.js';
 import { publicType, streamName, streamSpec, type StreamSpec, type StreamType } from './streams.js';
 import { SseTransport } from './transport/sse.js';
 import type { Transport } from './transport/types.js';
+import { WsTransport } from './transport/websocket.js';
 import { normaliseBaseUrl, streamingBaseFrom } from './url.js';
 
 export interface MastodonOptions {
@@ -23,6 +24,8 @@ export interface MastodonOptions {
   fetch?: typeof fetch;
   /** A WebSocket class, for runtimes without one (Node 20: the `ws` package). */
   WebSocket?: unknown;
+  /** WebSocket only: send the token as `?access_token=` (it may end up in server logs). Default false. */
+  tokenInQuery?: boolean;
   /** Sent as `User-Agent` where the runtime lets a script set it. */
   userAgent?: string;
   /** Connect timeout, seconds (Mastodon.py's `request_timeout`). Default 300. */
@@ -56,6 +59,8 @@ export class Mastodon {
   readonly requestTimeoutSec: number;
   protected readonly options: MastodonOptions;
   private _basePromise?: Promise<string>;
+  /** The one shared socket of `transport: 'websocket'`. */
+  private _socket?: WsTransport;
 
   constructor(options: MastodonOptions) {
     this.options = options;
@@ -178,6 +183,10 @@ export class Mastodon {
   }
 
   protected _transportFor(maxEventBytes: number): Transport {
+    if (this.transport === 'websocket') {
+      const socket = (this._socket ??= new WsTransport(this.options, () => this.streamingBase(), () => this._fetchFn()));
+      return { connect: (spec, hooks, signal) => socket.connect(spec, hooks, signal, maxEventBytes) };
+    }
     return new SseTransport({
       fetch: this._fetchFn(),
       base: () => this.streamingBase(),

@@ -27,8 +27,11 @@ export const defaultFetch = (): typeof fetch => {
   return f.bind(globalThis);
 };
 
-export const defaultWebSocket = (): typeof WebSocket | undefined =>
-  (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
+export const defaultWebSocket = (): typeof WebSocket => {
+  const W = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
+  if (!W) throw new TypeError('No WebSocket in this runtime: pass the `WebSocket` option');
+  return W;
+};
 
 /** A strict UTF-8 decoder: malformed input throws instead of turning into U+FFFD. */
 export const strictDecoder = (): TextDecoder => new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

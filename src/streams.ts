@@ -27,28 +27,26 @@ export interface StreamSpec {
   readonly list?: string;
 }
 
-const TYPES: ReadonlySet<string> = new Set<StreamType>([
-  'user', 'user:notification', 'public', 'public:media', 'public:local', 'public:local:media',
-  'public:remote', 'public:remote:media', 'hashtag', 'hashtag:local', 'list', 'direct',
-]);
+// The twelve stream names of PROTOCOL.md, as one pattern rather than a table.
+const TYPE = /^(?:user(?::notification)?|public(?::local|:remote)?(?::media)?|hashtag(?::local)?|list|direct)$/;
 
-/** Checks a stream description and returns it frozen. */
+/** Checks a stream description. */
 export function streamSpec(type: string, params: { tag?: string; list?: string | { id: string } } = {}): StreamSpec {
-  if (!TYPES.has(type)) throw new MastodonIllegalArgumentError(`Unknown stream type: ${type}`);
+  if (!TYPE.test(type)) throw new MastodonIllegalArgumentError(`Unknown stream type: ${type}`);
   const t = type as StreamType;
-  if (t === 'hashtag' || t === 'hashtag:local') {
+  if (t[0] === 'h') {
     const tag = params.tag;
     if (typeof tag !== 'string' || tag === '') throw new MastodonIllegalArgumentError('A hashtag stream needs a tag');
-    if (tag.startsWith('#')) throw new MastodonIllegalArgumentError('Tag parameter should omit leading #');
-    return Object.freeze({ type: t, tag });
+    if (tag[0] === '#') throw new MastodonIllegalArgumentError('Tag parameter should omit leading #');
+    return { type: t, tag };
   }
   if (t === 'list') {
     const raw = params.list;
     const id = typeof raw === 'object' && raw !== null ? raw.id : raw;
-    if (id === undefined || id === null || String(id) === '') throw new MastodonIllegalArgumentError('A list stream needs a list id');
-    return Object.freeze({ type: t, list: String(id) });
+    if (id == null || String(id) === '') throw new MastodonIllegalArgumentError('A list stream needs a list id');
+    return { type: t, list: String(id) };
   }
-  return Object.freeze({ type: t });
+  return { type: t };
 }
 
 /** `public` + `{local, remote, onlyMedia}` → `public:local:media` and friends. */
@@ -77,6 +75,6 @@ export function ssePath(spec: StreamSpec): string {
 
 /** The `forStream` array: `['user']`, `['hashtag', 'cats']`, `['list', '12']`. */
 export function streamName(spec: StreamSpec): readonly string[] {
-  const name = spec.tag !== undefined ? [spec.type, spec.tag] : spec.list !== undefined ? [spec.type, spec.list] : [spec.type];
-  return Object.freeze(name);
+  const param = spec.tag ?? spec.list;
+  return param === undefined ? [spec.type] : [spec.type, param];
 }

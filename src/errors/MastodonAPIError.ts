@@ -8,9 +8,9 @@ export class MastodonAPIError extends MastodonError {
   readonly retryAfterSec?: number;
 
   constructor(message: string, status: number, options: { serverMessage?: string; retryAfterSec?: number; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options);
     this.status = status;
-    if (options.serverMessage !== undefined) this.serverMessage = options.serverMessage;
-    if (options.retryAfterSec !== undefined) this.retryAfterSec = options.retryAfterSec;
+    this.serverMessage = options.serverMessage;
+    this.retryAfterSec = options.retryAfterSec;
   }
 }

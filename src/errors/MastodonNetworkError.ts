@@ -24,10 +24,10 @@ export class MastodonNetworkError extends MastodonError {
   readonly fatal: boolean;
 
   constructor(message: string, options: NetworkErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    if (options.status !== undefined) this.status = options.status;
-    if (options.serverMessage !== undefined) this.serverMessage = options.serverMessage;
-    if (options.retryAfterSec !== undefined) this.retryAfterSec = options.retryAfterSec;
-    this.fatal = options.fatal ?? false;
+    super(message, options);
+    this.status = options.status;
+    this.serverMessage = options.serverMessage;
+    this.retryAfterSec = options.retryAfterSec;
+    this.fatal = !!options.fatal;
   }
 }

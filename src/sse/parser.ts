@@ -63,9 +63,13 @@ export function createSseParser(sink: SseSink, maxEventBytes: number, split: typ
   let data: string | undefined; // its `data:` lines so far
   let eventBytes = 0; // bytes of the complete lines of the block being read
   let firstLine = true;
-  // An upper bound of the bytes after the last line end seen (the line getLines is holding).
-  // Exact only when it matters: see the size check in `feed`.
+  // The bytes after the last line end seen (the line getLines is holding): an upper bound on
+  // the fast path, made exact when the size check needs it. `endChunk` is the last chunk that
+  // held a line end and `since` the bytes of the chunks after it, so the exact value is
+  // `endChunk`'s bytes after its last line end plus `since`.
   let tail = 0;
+  let endChunk: Uint8Array | undefined;
+  let since = 0;
   let sawLine = false;
 
   const decode = (bytes: Uint8Array, what: string | undefined): string => {
@@ -120,26 +124,41 @@ export function createSseParser(sink: SseSink, maxEventBytes: number, split: typ
 
   const push = split(onLine);
 
+  const lastEnd = (c: Uint8Array): number => Math.max(c.lastIndexOf(LF), c.lastIndexOf(CR));
+
   return (chunk: Uint8Array): void => {
     const size = chunk.length;
     if (size === 0) return;
     // Size guard, cheap on the common path: only when the block so far plus everything that
-    // may still be unterminated could exceed the limit do we look for the last line end.
-    // A chunk with no line end at all is refused before getLines buffers it, so memory stays
-    // within maxEventBytes plus one chunk.
+    // may still be unterminated could exceed the limit do we work out the exact pending bytes.
+    // A chunk with no line end that would take the block past the limit is refused before
+    // getLines buffers it, so memory stays within maxEventBytes plus one chunk.
     if (eventBytes + tail + size > maxEventBytes) {
-      const lastEnd = Math.max(chunk.lastIndexOf(LF), chunk.lastIndexOf(CR));
-      if (lastEnd < 0) throw new MastodonMalformedEventError('Event too large');
-      sawLine = false;
+      if (endChunk) tail = endChunk.length - 1 - lastEnd(endChunk) + since;
+      endChunk = undefined;
+      const end = lastEnd(chunk);
+      if (end < 0) {
+        if (eventBytes + tail + size > maxEventBytes) throw new MastodonMalformedEventError('Event too large');
+        push(chunk);
+        tail += size;
+        return;
+      }
       push(chunk);
-      tail = size - 1 - lastEnd;
+      tail = size - 1 - end;
       if (eventBytes + tail > maxEventBytes) throw new MastodonMalformedEventError('Event too large');
       return;
     }
     sawLine = false;
     push(chunk);
-    // Some line ended inside this chunk: at most its bytes are pending. Otherwise the pending
-    // line grew by the whole chunk.
-    tail = sawLine ? size : tail + size;
+    // A line ended inside this chunk (or the chunk starts with the LF of a CRLF): at most its
+    // bytes are pending. Otherwise the pending line grew by the whole chunk.
+    if (sawLine || chunk[0] === LF) {
+      tail = size;
+      endChunk = chunk;
+      since = 0;
+    } else {
+      tail += size;
+      since += size;
+    }
   };
 }

@@ -1,0 +1,262 @@
+/** The dispatch rule, CallbackStreamListener, listener-error isolation. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CallbackStreamListener, Mastodon, StreamListener, type StreamHandle } from '../../src/index.js';
+import { Dispatcher, methodNameFor } from '../../src/listener.js';
+import { record, waitFor, type Call } from '../helpers/record.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+const servers: TestServer[] = [];
+const handles: StreamHandle[] = [];
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const h of handles.splice(0)) h.close();
+  for (const s of servers.splice(0)) await s.close();
+});
+
+describe('dispatch rule', () => {
+  it('method names: on + each part split on . and _, capitalised', () => {
+    expect(methodNameFor('update')).toBe('onUpdate');
+    expect(methodNameFor('status.update')).toBe('onStatusUpdate');
+    expect(methodNameFor('some.new_event')).toBe('onSomeNewEvent');
+    expect(methodNameFor('filters_changed')).toBe('onFiltersChanged');
+    expect(methodNameFor('notifications_merged')).toBe('onNotificationsMerged');
+    expect(methodNameFor('abort')).toBeNull();
+    expect(methodNameFor('any_event')).toBeNull();
+    expect(methodNameFor('unknown.event')).toBeNull();
+    expect(methodNameFor('listener_error')).toBeNull();
+  });
+
+  it('some.new_event → onSomeNewEvent; onAnyEvent first, with forStream', () => {
+    const r = record(['onAnyEvent', 'onSomeNewEvent', 'onUnknownEvent']);
+    const d = new Dispatcher(r.listener, ['hashtag', 'cats']);
+    d.event('some.new_event', { x: 1 });
+    expect(r.calls).toEqual([
+      ['onAnyEvent', 'some.new_event', { x: 1 }, ['hashtag', 'cats']],
+      ['onSomeNewEvent', { x: 1 }],
+    ]);
+  });
+
+  it('an event named abort (or any_event, unknown_event) reaches onUnknownEvent, never the machinery', () => {
+    const r = record(['onAnyEvent', 'onAbort', 'onUnknownEvent', 'onListenerError']);
+    const d = new Dispatcher(r.listener, ['user']);
+    d.event('abort', { a: 1 });
+    d.event('any_event', '2');
+    d.event('unknown_event', '3');
+    d.event('listener_error', '4');
+    expect(r.calls).toEqual([
+      ['onAnyEvent', 'abort', { a: 1 }, ['user']],
+      ['onUnknownEvent', 'abort', { a: 1 }],
+      ['onAnyEvent', 'any_event', '2', ['user']],
+      ['onUnknownEvent', 'any_event', '2'],
+      ['onAnyEvent', 'unknown_event', '3', ['user']],
+      ['onUnknownEvent', 'unknown_event', '3'],
+      ['onAnyEvent', 'listener_error', '4', ['user']],
+      ['onUnknownEvent', 'listener_error', '4'],
+    ]);
+  });
+
+  it('onAnyEvent also for unknown events; a listener without the method gets onUnknownEvent', () => {
+    const r = record(['onAnyEvent', 'onUnknownEvent']);
+    const d = new Dispatcher(r.listener, ['user']);
+    d.event('update', { id: '1' });
+    d.event('delete', '2');
+    expect(r.calls).toEqual([
+      ['onAnyEvent', 'update', { id: '1' }, ['user']],
+      ['onUnknownEvent', 'update', { id: '1' }],
+      ['onAnyEvent', 'delete', '2', ['user']],
+      ['onUnknownEvent', 'delete', '2'],
+    ]);
+  });
+
+  it('filters_changed → onFiltersChanged() with no argument; only methods count', () => {
+    const r = record(['onFiltersChanged', 'onUnknownEvent']);
+    const l = Object.assign(r.listener, { onNotAMethod: 'string' });
+    const d = new Dispatcher(l, ['user']);
+    d.event('filters_changed', undefined);
+    d.event('not_a_method', {});
+    expect(r.calls).toEqual([['onFiltersChanged'], ['onUnknownEvent', 'not_a_method', {}]]);
+  });
+
+  it('StreamListener subclasses: methods via the prototype, `this` bound', () => {
+    const got: unknown[] = [];
+    class L extends StreamListener {
+      tag = 'me';
+      override onUpdate(s: unknown) {
+        got.push([this.tag, s]);
+      }
+      onBlahblah(p: unknown) {
+        got.push(['blah', this.tag, p]);
+      }
+    }
+    const d = new Dispatcher(new L(), ['user']);
+    d.event('update', { id: '1' });
+    d.event('blahblah', {});
+    d.event('unheard.of', {}); // the default onUnknownEvent: a no-op
+    expect(got).toEqual([['me', { id: '1' }], ['blah', 'me', {}]]);
+  });
+
+  it('an inactive dispatcher (closed handle) calls nothing', () => {
+    const r = record(['onUpdate', 'handleHeartbeat', 'onAbort', 'onAnyEvent']);
+    const d = new Dispatcher(r.listener, ['user']);
+    d.active = false;
+    d.event('update', {});
+    d.heartbeat();
+    d.abort(new Error('x'));
+    expect(r.calls).toEqual([]);
+  });
+});
+
+describe('CallbackStreamListener', () => {
+  it('every handler, named as Mastodon.py keyword arguments', () => {
+    const calls: Call[] = [];
+    const h = (name: string) => (...args: unknown[]) => void calls.push([name, ...args]);
+    const l = new CallbackStreamListener({
+      updateHandler: h('update'),
+      localUpdateHandler: h('localUpdate'),
+      deleteHandler: h('delete'),
+      notificationHandler: h('notification'),
+      conversationHandler: h('conversation'),
+      unknownEventHandler: h('unknown'),
+      statusUpdateHandler: h('statusUpdate'),
+      filtersChangedHandler: h('filtersChanged'),
+      announcementHandler: h('announcement'),
+      announcementReactionHandler: h('announcementReaction'),
+      announcementDeleteHandler: h('announcementDelete'),
+      encryptedMessageHandler: h('encryptedMessage'),
+      heartbeatHandler: h('heartbeat'),
+      abortHandler: h('abort'),
+      anyEventHandler: h('any'),
+    });
+    const d = new Dispatcher(l, ['user']);
+    const local = { id: '1', account: { acct: 'alice' } };
+    const remote = { id: '2', account: { acct: 'bob@remote.example' } };
+    d.event('update', local);
+    d.event('update', remote);
+    d.event('status.update', remote);
+    d.event('delete', '3');
+    d.event('notification', { id: '4' });
+    d.event('conversation', { id: '5' });
+    d.event('filters_changed', undefined);
+    d.event('announcement', { id: '6' });
+    d.event('announcement.reaction', { name: 'x', count: 1, announcement_id: '6' });
+    d.event('announcement.delete', '6');
+    d.event('encrypted_message', { e: 1 });
+    d.event('weird.thing', { w: 1 });
+    d.heartbeat();
+    const err = new Error('boom');
+    d.abort(err);
+    const nonAny = calls.filter((c) => c[0] !== 'any');
+    expect(nonAny).toEqual([
+      ['update', local],
+      ['localUpdate', local],
+      ['update', remote],
+      ['statusUpdate', remote],
+      ['delete', '3'],
+      ['notification', { id: '4' }],
+      ['conversation', { id: '5' }],
+      ['filtersChanged'],
+      ['announcement', { id: '6' }],
+      ['announcementReaction', { name: 'x', count: 1, announcement_id: '6' }],
+      ['announcementDelete', '6'],
+      ['encryptedMessage', { e: 1 }],
+      ['unknown', 'weird.thing', { w: 1 }],
+      ['heartbeat'],
+      ['abort', err],
+    ]);
+    expect(calls.filter((c) => c[0] === 'any').map((c) => c[1])).toEqual([
+      'update', 'update', 'status.update', 'delete', 'notification', 'conversation', 'filters_changed',
+      'announcement', 'announcement.reaction', 'announcement.delete', 'encrypted_message', 'weird.thing',
+    ]);
+    expect(calls[0]).toEqual(['any', 'update', local, ['user']]);
+  });
+
+  it('localUpdateHandler alone: only accts without @; an update without account is local', () => {
+    const got: unknown[] = [];
+    const d = new Dispatcher(new CallbackStreamListener({ localUpdateHandler: (s) => got.push(s.id) }), ['public:local']);
+    d.event('update', { id: 'a', account: { acct: 'x@y' } });
+    d.event('update', { id: 'b', account: { acct: 'x' } });
+    d.event('update', { id: 'c' });
+    expect(got).toEqual(['b', 'c']);
+  });
+
+  it('no handlers: nothing breaks', () => {
+    const d = new Dispatcher(new CallbackStreamListener(), ['user']);
+    d.event('update', { id: '1' });
+    d.event('x', {});
+    d.heartbeat();
+  });
+});
+
+describe('a throwing listener', () => {
+  it('does not stop later events; the error goes to onListenerError(err, "onUpdate")', async () => {
+    const s = await startServer();
+    servers.push(s);
+    const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
+    const boom = new Error('listener bug');
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const r = record(['onDelete', 'handleHeartbeat', 'onAbort'], {
+      onUpdate: () => {
+        throw boom;
+      },
+      onListenerError: () => {},
+    });
+    handles.push(m.streamUser(r.listener, { runAsync: true }));
+    await s.waitForConns(1);
+    await s.write('event: update\ndata: {"id":"1"}\n\nevent: delete\ndata: 2\n\n');
+    await waitFor(() => r.calls.length === 4);
+    expect(r.calls).toEqual([['handleHeartbeat'], ['onUpdate', { id: '1' }], ['onListenerError', boom, 'onUpdate'], ['onDelete', '2']]);
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('without onListenerError: console.error, and the next event is still delivered', () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const boom = new Error('listener bug');
+    const r = record(['onDelete'], {
+      handleHeartbeat: () => {
+        throw boom;
+      },
+    });
+    const d = new Dispatcher(r.listener, ['user']);
+    d.heartbeat();
+    d.event('delete', '9');
+    expect(r.calls).toEqual([['handleHeartbeat'], ['onDelete', '9']]);
+    expect(spy.mock.calls).toEqual([['mastodon-streaming: listener method handleHeartbeat threw', boom]]);
+  });
+
+  it('a throwing onListenerError falls back to console.error with its error', () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const inner = new Error('handler bug');
+    const d = new Dispatcher(
+      {
+        onUpdate() {
+          throw new Error('outer');
+        },
+        onListenerError() {
+          throw inner;
+        },
+      },
+      ['user'],
+    );
+    d.event('update', {});
+    expect(spy.mock.calls).toEqual([['mastodon-streaming: listener method onUpdate threw', inner]]);
+  });
+
+  it('a throwing onAbort does not break the reconnect', async () => {
+    const s = await startServer();
+    servers.push(s);
+    const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
+    const errs: string[] = [];
+    const r = record(['handleHeartbeat'], {
+      onAbort: () => {
+        throw new Error('abort bug');
+      },
+      onListenerError: (_e, name) => void errs.push(name as string),
+    });
+    handles.push(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
+    await waitFor(() => r.calls.length === 1);
+    s.drop();
+    await s.waitForConns(2);
+    await waitFor(() => r.names().filter((n) => n === 'handleHeartbeat').length === 2);
+    expect(errs).toEqual(['onAbort']);
+  });
+});

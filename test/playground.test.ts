@@ -1,0 +1,219 @@
+// The playground in real Chromium: `node playground/start.mjs` (what `npm start` runs) serves a
+// page that loads dist/index.global.js with a plain <script> tag and streams from the fake
+// Mastodon in demo mode. Cards appear, the "drop" button causes a reconnect that the
+// indicators and the log show, hostile content HTML is neutralised, the real-instance form keeps
+// the token out of URLs and storage, and the page works on a narrow screen. A screenshot goes to
+// test-results/playground.png (docs/playground.png comes from playground/screenshot.mjs).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS } from './setup/ensure-chromium.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+let server: ChildProcess | undefined;
+let serverOutput = '';
+let browser: Browser | undefined;
+let page: Page;
+let base = '';
+let config: { demo: boolean; apiBaseUrl: string; accessToken: string; heartbeatSec: number };
+const requestUrls: string[] = [];
+const streamingAuth: Array<string | undefined> = [];
+const pageErrors: string[] = [];
+
+/** Starts the playground server on an ephemeral port and resolves with its printed URL. */
+function startServer(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // --no-build: dist/ is reused when present (start.mjs still builds when it is missing).
+    const child = spawn(process.execPath, ['playground/start.mjs', '--no-build'], {
+      cwd: root,
+      env: { ...process.env, PORT: '0', DEMO_RATE: '2' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server = child;
+    const timer = setTimeout(() => reject(new Error(`no URL printed within 60 s:\n${serverOutput}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      serverOutput += chunk.toString();
+      const m = /^Playground: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(serverOutput);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => (serverOutput += c.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`playground server exited with ${code}:\n${serverOutput}`));
+    });
+  });
+}
+
+const text = (selector: string) => page.locator(selector).innerText();
+/** The connection log, newest first, without the times. */
+const logLines = () => page.locator('#log li').evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/^\d\d:\d\d:\d\d /, '')));
+const waitText = (selector: string, expected: string, timeout = 10_000) =>
+  page.waitForFunction(([s, t]) => document.querySelector(s!)?.textContent === t, [selector, expected], { timeout });
+
+describe('playground (npm start) in Chromium', () => {
+  beforeAll(async () => {
+    base = await startServer();
+    config = await (await fetch(base + 'config.json')).json();
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('request', (r) => {
+      requestUrls.push(r.url());
+      if (r.url().includes('/api/v1/streaming/')) streamingAuth.push(r.headers()['authorization']);
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once('exit', r));
+      server.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+  }, 20_000);
+
+  it('serves the demo config, the page and the script-tag build', async () => {
+    expect(config.demo).toBe(true);
+    expect(config.apiBaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(config.accessToken).toBe('test-token');
+    const html = await (await fetch(base)).text();
+    expect(html).toContain('<script src="/dist/index.global.js"></script>');
+    const lib = await fetch(base + 'dist/index.global.js');
+    expect(lib.status).toBe(200);
+    expect(lib.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await fetch(base + '../package.json')).status).toBe(404);
+    expect((await fetch(base + 'start.mjs')).status).toBe(404);
+    expect((await fetch(base + 'control/drop')).status).toBe(405);
+    expect((await fetch(base + 'control/drop', { method: 'POST', headers: { Origin: 'https://evil.example' } })).status).toBe(403);
+  });
+
+  it('connects by itself and shows live event cards', async () => {
+    await page.goto(base);
+    await waitText('#ind-state', 'State: Open');
+    await waitText('#ind-alive', 'isAlive(): true');
+    await waitText('#ind-receiving', 'isReceiving(): true');
+    await page.waitForFunction(() => document.querySelectorAll('#feed .card').length >= 3, null, { timeout: 10_000 });
+    // Every card names an event type and carries readable text.
+    const cards = await page.locator('#feed .card').evaluateAll((els) => els.map((e) => ({
+      type: e.querySelector('.type')?.textContent ?? '',
+      body: e.querySelector('.card-body')?.textContent ?? '',
+    })));
+    for (const c of cards) {
+      expect(c.type).not.toBe('');
+      expect(c.body.length).toBeGreaterThan(10);
+    }
+    const updates = Number(await page.locator('.counter[data-event="update"] dd').innerText());
+    expect(updates).toBeGreaterThanOrEqual(1);
+    expect(await text('#log li:last-child')).toMatch(/^\d\d:\d\d:\d\d Connecting to user on the demo server over SSE with catchUp$/);
+    // The stream went out with the token in the Authorization header, never in a URL.
+    expect(streamingAuth[0]).toBe('Bearer test-token');
+    expect(requestUrls.filter((u) => u.includes('test-token'))).toEqual([]);
+  }, 30_000);
+
+  it('renders hostile content HTML inert', async () => {
+    const res = await page.evaluate(async () => (await fetch('/control/hostile', { method: 'POST' })).json());
+    const id = /^posted status (\d+) with hostile HTML$/.exec(res.message)![1]!;
+    const content = page.locator(`#feed .status[data-sid="${id}"] .content`);
+    await content.waitFor({ timeout: 10_000 });
+    expect(await content.innerHTML()).toBe(
+      '<p>Hostile HTML, neutralised: bold<a>a javascript: link</a> ' +
+      '<a href="https://example.org/" rel="nofollow noopener noreferrer ugc" target="_blank">a safe link</a></p>',
+    );
+    expect(await page.evaluate(() => (window as unknown as { pwned?: unknown }).pwned)).toBeUndefined();
+    expect(await page.locator('body').isVisible()).toBe(true);
+  }, 20_000);
+
+  it('the drop button causes a reconnect that the indicators and the log show', async () => {
+    expect(await text('#ind-reconnects')).toBe('0');
+    await page.click('button[data-control="drop"]');
+    await waitText('#ind-reconnects', '1');
+    await page.waitForFunction(() => [...document.querySelectorAll('#log li')].some((e) => e.textContent!.endsWith(' Demo server: dropped 1 connection(s)')), null, { timeout: 5000 });
+    const log = await logLines();
+    // Newest first: onAbort came before the handle reported it was reconnecting.
+    const reconnecting = log.indexOf('Reconnecting (reconnect #1)');
+    const abort = log.indexOf('onAbort: MastodonNetworkError: Connection to /api/v1/streaming/user lost');
+    expect(reconnecting).toBeGreaterThanOrEqual(0);
+    expect(abort).toBeGreaterThan(reconnecting);
+    expect(log.filter((l) => l.startsWith('onAbort: '))).toHaveLength(1);
+    // Connected again: the indicators are back and a status posted now arrives as a card.
+    await waitText('#ind-state', 'State: Open');
+    await waitText('#ind-receiving', 'isReceiving(): true');
+    expect(await text('#ind-alive')).toBe('isAlive(): true');
+    expect(streamingAuth.length).toBeGreaterThanOrEqual(2);
+    const res = await page.evaluate(async () => (await fetch('/control/post', { method: 'POST' })).json());
+    const id = /^posted status (\d+)$/.exec(res.message)![1]!;
+    await page.locator(`#feed .status[data-sid="${id}"]`).waitFor({ timeout: 10_000 });
+    // A heartbeat has been seen (the fake's greeting counts as one).
+    expect(await text('#ind-heartbeat')).toMatch(/^\d+ s ago \(/);
+
+    mkdirSync(join(root, 'test-results'), { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(root, 'test-results', 'playground.png') });
+  }, 30_000);
+
+  it('answering 401 ends the handle for good', async () => {
+    await page.click('button[data-control="401"]');
+    await waitText('#ind-alive', 'isAlive(): false');
+    await waitText('#ind-state', 'State: Closed');
+    expect(await text('#ind-receiving')).toBe('isReceiving(): false');
+    const log = await logLines();
+    expect(log).toContain('Stream ended for good: MastodonNetworkError: /api/v1/streaming/user answered 401: The access token is invalid');
+    expect(await page.locator('#close').isDisabled()).toBe(true);
+  }, 20_000);
+
+  it('connects to "my instance" from the form without putting the token in a URL or in storage', async () => {
+    await page.check('#source-real');
+    expect(await page.locator('#real-form').isVisible()).toBe(true);
+    expect(await page.locator('#faults').isVisible()).toBe(false);
+    // The fake stands in for a real instance here.
+    await page.fill('#real-url', config.apiBaseUrl);
+    await page.fill('#real-token', config.accessToken);
+    await page.selectOption('#stream', 'public:local');
+    const before = streamingAuth.length;
+    await page.click('#real-form button[type="submit"]');
+    await waitText('#ind-state', 'State: Open');
+    expect(streamingAuth.length).toBe(before + 1);
+    expect(streamingAuth[before]).toBe('Bearer test-token');
+    expect(page.url()).toBe(base);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    await page.check('#real-remember');
+    expect(await page.evaluate(() => sessionStorage.getItem('mastodon-streaming-playground.instance'))).toBe(
+      JSON.stringify({ apiBaseUrl: config.apiBaseUrl, accessToken: config.accessToken }),
+    );
+    await page.click('#real-forget');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await waitText('#ind-alive', 'isAlive(): false');
+    expect(requestUrls.filter((u) => u.includes('test-token'))).toEqual([]);
+  }, 20_000);
+
+  it('is labelled, keyboard-usable and fits a narrow screen', async () => {
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input, select')].filter((e) => !(e as HTMLInputElement).labels?.length).map((e) => e.id));
+    expect(unlabelled).toEqual([]);
+    // Keyboard focus is visible: Tab from the stream picker lands on the next control, outlined.
+    await page.selectOption('#stream', 'user');
+    await page.focus('#stream');
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const e = document.activeElement as HTMLElement;
+      return { id: e.id, outline: getComputedStyle(e).outlineStyle, width: getComputedStyle(e).outlineWidth };
+    });
+    expect(focused).toEqual({ id: 'transport', outline: 'solid', width: '3px' });
+    expect(await page.getAttribute('#status', 'aria-live')).toBe('polite');
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.waitForTimeout(100);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
+    expect(pageErrors).toEqual([]);
+  }, 20_000);
+});

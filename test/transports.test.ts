@@ -1,0 +1,227 @@
+// The listener-level behaviour of a stream, identical over both transports: SSE and the
+// shared WebSocket (Node 20: the `ws` package passed as the WebSocket option).
+import { afterEach, describe, expect, test } from 'vitest';
+import WebSocket from 'ws';
+import { startFakeMastodon, type FakeMastodon, type FakeMastodonOptions } from './fake-mastodon/index.mjs';
+import { Mastodon, MastodonNetworkError, type Listener, type MastodonOptions, type StreamHandle } from '../src/index.js';
+
+let fake: FakeMastodon | undefined;
+const handles: StreamHandle[] = [];
+
+afterEach(async () => {
+  for (const h of handles.splice(0)) h.close();
+  await fake?.close();
+  fake = undefined;
+});
+
+async function start(o: FakeMastodonOptions = {}): Promise<FakeMastodon> {
+  fake = await startFakeMastodon({ heartbeatMs: 0, wsPingMs: 0, ...o });
+  return fake;
+}
+
+/** Polls `check` until it is truthy (bounded). */
+async function until(check: () => unknown, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting for ' + check.toString());
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const fast = { runAsync: true as const, reconnectAsync: true, reconnectAsyncWaitSec: 0.05, timeoutSec: 5 };
+
+/** A listener that records every call as a tuple. */
+function recorder() {
+  const calls: unknown[][] = [];
+  const listener: Listener = {
+    onUpdate: (s) => calls.push(['update', s]),
+    onDelete: (id) => calls.push(['delete', id]),
+    onNotification: (n) => calls.push(['notification', n]),
+    onUnknownEvent: (name, p) => calls.push(['unknown', name, p]),
+    onAbort: (err) => calls.push(['abort', err]),
+  };
+  return { calls, listener, names: () => calls.map((c) => c[0]) };
+}
+
+describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
+  const client = (f: FakeMastodon, o: Partial<MastodonOptions> = {}) =>
+    new Mastodon({ apiBaseUrl: f.apiUrl, accessToken: f.token, transport, WebSocket, keepaliveSec: 0.05, ...o } as MastodonOptions);
+  const keep = <T extends StreamHandle>(h: T): T => (handles.push(h), h);
+  /** Resolves once the stream is subscribed (WebSocket) or connected (SSE). */
+  const ready = (f: FakeMastodon, n = 1) => (transport === 'sse' ? f.waitForConnections(n) : f.waitForSubscriptions(n));
+  const isOpen = (h: StreamHandle) => () => h.isReceiving();
+
+  test('update, notification and delete arrive with exact payloads and ids', async () => {
+    const f = await start();
+    const r = recorder();
+    const seen: unknown[] = [];
+    const h = keep(client(f).streamUser({ ...r.listener, onAnyEvent: (name, _p, s) => seen.push([name, s]) }, fast));
+    await ready(f);
+    await until(isOpen(h));
+    const status = f.postStatus({ text: 'hello' });
+    const note = f.notify('favourite');
+    f.deleteStatus(status.id);
+    await until(() => r.calls.length === 3);
+    expect(r.calls).toEqual([['update', status], ['notification', note], ['delete', status.id]]);
+    expect(status.id).toMatch(/^\d{18}$/);
+    expect(r.calls[2]![1]).toBe(status.id);
+    expect(seen).toEqual([['update', ['user']], ['notification', ['user']], ['delete', ['user']]]);
+  });
+
+  test('hashtag events reach only the stream of their tag, whatever its case', async () => {
+    const f = await start();
+    const cats = recorder(), dogs = recorder();
+    const m = client(f);
+    const hc = keep(m.streamHashtag('Cats', cats.listener, fast));
+    const hd = keep(m.streamHashtag('dogs', dogs.listener, fast));
+    await ready(f, 2);
+    await until(() => hc.isReceiving() && hd.isReceiving());
+    const a = f.postStatus({ tags: ['cats'] });
+    const b = f.postStatus({ tags: ['dogs'] });
+    const c = f.postStatus({ tags: ['CATS', 'dogs'] });
+    await until(() => cats.calls.length === 2 && dogs.calls.length === 2);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(cats.calls).toEqual([['update', a], ['update', c]]);
+    expect(dogs.calls).toEqual([['update', b], ['update', c]]);
+  });
+
+  test('unknown events go to a matching method, else to onUnknownEvent', async () => {
+    const f = await start();
+    const r = recorder();
+    const custom: unknown[] = [];
+    const h = keep(client(f).streamUser({ ...r.listener, onSomeNewEvent: (p: unknown) => custom.push(p) } as Listener, fast));
+    await ready(f);
+    await until(isOpen(h));
+    f.publish({ stream: 'user' }, 'some.new_event', { a: 1 });
+    f.publish({ stream: 'user' }, 'brand_new', { id: '117024248092393662' });
+    f.publish({ stream: 'user' }, 'count', '117024248092393663');
+    await until(() => r.calls.length === 2);
+    expect(custom).toEqual([{ a: 1 }]);
+    expect(r.calls).toEqual([
+      ['unknown', 'brand_new', { id: '117024248092393662' }],
+      ['unknown', 'count', '117024248092393663'],
+    ]);
+  });
+
+  test('a dropped connection reconnects and delivers again', async () => {
+    const f = await start();
+    const r = recorder();
+    const h = keep(client(f).streamUser(r.listener, fast));
+    await ready(f);
+    await until(isOpen(h));
+    expect(f.dropConnections()).toBe(1);
+    await until(() => r.calls.length === 1);
+    await ready(f);
+    await until(isOpen(h));
+    const s = f.postStatus();
+    await until(() => r.calls.length === 2);
+    expect(r.names()).toEqual(['abort', 'update']);
+    expect(r.calls[0]![1]).toBeInstanceOf(MastodonNetworkError);
+    expect((r.calls[0]![1] as MastodonNetworkError).fatal).toBe(false);
+    expect(r.calls[1]![1]).toEqual(s);
+    expect(h.isAlive()).toBe(true);
+  });
+
+  test('a clean end (revoked session) reconnects, meets 401 and stops for good', async () => {
+    const f = await start();
+    const r = recorder();
+    const h = keep(client(f).streamUser(r.listener, fast));
+    await ready(f);
+    await until(isOpen(h));
+    f.revoke(f.token);
+    await h.done;
+    expect(r.names()).toEqual(['abort', 'abort']);
+    const [end, refused] = [r.calls[0]![1] as MastodonNetworkError, r.calls[1]![1] as MastodonNetworkError];
+    expect(end).toBeInstanceOf(MastodonNetworkError);
+    expect(end.status).toBeUndefined();
+    expect(refused).toBeInstanceOf(MastodonNetworkError);
+    expect(refused.status).toBe(401);
+    expect(refused.fatal).toBe(true);
+    expect(refused.serverMessage).toBe('Invalid access token');
+    expect(refused.message).not.toContain(f.token);
+    expect(h.isAlive()).toBe(false);
+  });
+
+  test('a blocking stream resolves on a clean end', async () => {
+    const f = await start();
+    const done = client(f).streamUser({}, { timeoutSec: 5 });
+    await ready(f);
+    await new Promise((r) => setTimeout(r, transport === 'sse' ? 0 : 300));
+    expect(f.endStreams()).toBe(1);
+    await expect(done).resolves.toBeUndefined();
+  });
+
+  test('5xx answers are retried until the stream opens', async () => {
+    const f = await start();
+    f.failNext(2, 503);
+    const r = recorder();
+    const h = keep(client(f).streamUser(r.listener, fast));
+    await ready(f);
+    await until(isOpen(h));
+    const s = f.postStatus();
+    await until(() => r.calls.length === 3);
+    expect(r.names()).toEqual(['abort', 'abort', 'update']);
+    for (const c of r.calls.slice(0, 2)) {
+      expect(c[1]).toBeInstanceOf(MastodonNetworkError);
+      expect((c[1] as MastodonNetworkError).fatal).toBe(false);
+    }
+    // Over WebSocket the status is known only where the class shows it: `ws` does.
+    expect((r.calls[0]![1] as MastodonNetworkError).status).toBe(503);
+    expect(r.calls[2]![1]).toEqual(s);
+  });
+
+  test('a bad token is fatal: 401, one onAbort, the blocking promise rejects', async () => {
+    const f = await start();
+    const r = recorder();
+    const err = await client(f, { accessToken: 'wrong-token' }).streamUser(r.listener).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(MastodonNetworkError);
+    expect((err as MastodonNetworkError).status).toBe(401);
+    expect((err as MastodonNetworkError).fatal).toBe(true);
+    expect((err as MastodonNetworkError).serverMessage).toBe('Invalid access token');
+    expect(String((err as Error).message)).not.toContain('wrong-token');
+    expect(r.calls).toEqual([['abort', err]]);
+    await until(() => f.connections() === 0);
+  });
+
+  test('close() stops everything: no more calls, no connection left', async () => {
+    const f = await start();
+    const r = recorder();
+    const h = keep(client(f).streamUser(r.listener, fast));
+    await ready(f);
+    await until(isOpen(h));
+    h.close();
+    expect(h.isAlive()).toBe(false);
+    f.postStatus();
+    f.dropConnections();
+    await until(() => f.connections() === 0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(r.calls).toEqual([]);
+    await expect(h.done).resolves.toBeUndefined();
+    expect(f.connections()).toBe(0);
+  });
+
+  test('stream() yields typed events; break closes the stream', async () => {
+    const f = await start();
+    const it = client(f).stream('hashtag', { tag: 'cats' }, { timeoutSec: 5 });
+    const got: unknown[] = [];
+    const posted: unknown[] = [];
+    void (async () => {
+      await ready(f);
+      await new Promise((r) => setTimeout(r, transport === 'sse' ? 20 : 300));
+      posted.push(f.postStatus({ tags: ['cats'] }));
+      f.publish({ stream: 'hashtag', tag: 'cats' }, 'delete', '117024248092393670');
+    })();
+    for await (const e of it) {
+      got.push(e);
+      if (got.length === 2) break;
+    }
+    expect(got).toEqual([
+      { event: 'update', payload: posted[0], stream: ['hashtag', 'cats'] },
+      { event: 'delete', payload: '117024248092393670', stream: ['hashtag', 'cats'] },
+    ]);
+    await until(() => f.connections() === 0);
+  });
+});

@@ -1,0 +1,325 @@
+// What only the WebSocket transport does: one shared socket, counted subscriptions, where the
+// token goes, subscribe errors, keepalive.
+import { afterEach, describe, expect, test } from 'vitest';
+import WebSocket from 'ws';
+import { startFakeMastodon, type FakeMastodon, type FakeMastodonOptions } from './fake-mastodon/index.mjs';
+import { Mastodon, MastodonNetworkError, type Listener, type MastodonOptions, type StreamHandle } from '../src/index.js';
+
+let fake: FakeMastodon | undefined;
+const handles: StreamHandle[] = [];
+
+afterEach(async () => {
+  for (const h of handles.splice(0)) h.close();
+  await fake?.close();
+  fake = undefined;
+});
+
+async function start(o: FakeMastodonOptions = {}): Promise<FakeMastodon> {
+  fake = await startFakeMastodon({ heartbeatMs: 0, wsPingMs: 0, ...o });
+  return fake;
+}
+
+async function until(check: () => unknown, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting for ' + check.toString());
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const fast = { runAsync: true as const, reconnectAsync: true, reconnectAsyncWaitSec: 0.05, timeoutSec: 5 };
+
+/**
+ * A WebSocket as a browser has it: `(url, protocols)` only, no headers, no `on`, no pings;
+ * a refused upgrade shows only as close code 1006.
+ */
+class BrowserLikeWebSocket {
+  static urls: string[] = [];
+  onopen: ((e: unknown) => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onclose: ((e: { code: number }) => void) | null = null;
+  onerror: ((e: unknown) => void) | null = null;
+  private readonly ws: WebSocket;
+  constructor(url: string, protocols?: string | string[]) {
+    BrowserLikeWebSocket.urls.push(url);
+    this.ws = new WebSocket(url, protocols);
+    this.ws.onopen = () => this.onopen?.({});
+    this.ws.onmessage = (e) => this.onmessage?.({ data: String(e.data) });
+    this.ws.onerror = () => this.onerror?.({});
+    this.ws.onclose = (e) => this.onclose?.({ code: e.code });
+  }
+  get readyState() {
+    return this.ws.readyState;
+  }
+  get bufferedAmount() {
+    return this.ws.bufferedAmount;
+  }
+  send(data: string) {
+    this.ws.send(data);
+  }
+  close() {
+    this.ws.close();
+  }
+}
+
+const client = (f: FakeMastodon, o: Partial<MastodonOptions> & { keepaliveSec?: number } = {}) =>
+  new Mastodon({ apiBaseUrl: f.apiUrl, accessToken: f.token, transport: 'websocket', WebSocket, keepaliveSec: 60, ...o } as MastodonOptions);
+const keep = <T extends StreamHandle>(h: T): T => (handles.push(h), h);
+const wsUpgrades = (f: FakeMastodon) => f.requests.filter((r) => r.kind === 'ws');
+const sent = (f: FakeMastodon) => f.wsMessages.map((m) => m.message);
+
+function recorder() {
+  const calls: unknown[][] = [];
+  const listener: Listener = {
+    onUpdate: (s) => calls.push(['update', s.id]),
+    onAbort: (err) => calls.push(['abort', err]),
+  };
+  return { calls, listener };
+}
+
+describe('WebSocket transport', () => {
+  test('streams of one client share one socket; subscribes go out one at a time', async () => {
+    const f = await start();
+    const m = client(f);
+    const user = recorder(), local = recorder(), list = recorder();
+    keep(m.streamUser(user.listener, fast));
+    keep(m.streamLocal(local.listener, { ...fast, onlyMedia: true }));
+    keep(m.streamList('12', list.listener, fast));
+    await f.waitForSubscriptions(3);
+    expect(f.wsConnections()).toBe(1);
+    expect(wsUpgrades(f)).toHaveLength(1);
+    expect(sent(f)).toEqual([
+      { type: 'subscribe', stream: 'user' },
+      { type: 'subscribe', stream: 'public:local:media' },
+      { type: 'subscribe', stream: 'list', list: '12' },
+    ]);
+    const t = f.wsMessages.map((x) => x.time);
+    expect(t[1]! - t[0]!).toBeGreaterThanOrEqual(200);
+    expect(t[2]! - t[1]!).toBeGreaterThanOrEqual(200);
+    const s = f.postStatus({ lists: ['12'], media: 1 });
+    await until(() => user.calls.length && local.calls.length && list.calls.length);
+    expect([user.calls, local.calls, list.calls]).toEqual([[['update', s.id]], [['update', s.id]], [['update', s.id]]]);
+  });
+
+  test('Node 20 with ws: the token goes in the Authorization header, nowhere else', async () => {
+    const f = await start();
+    keep(client(f, { userAgent: 'test-agent/1' }).streamUser({}, fast));
+    await f.waitForSubscriptions(1);
+    const [up] = wsUpgrades(f);
+    expect(up!.url).toBe('/api/v1/streaming');
+    expect(up!.headers.authorization).toBe('Bearer ' + f.token);
+    expect(up!.headers['sec-websocket-protocol']).toBeUndefined();
+    expect(up!.headers['user-agent']).toBe('test-agent/1');
+  });
+
+  test('a browser-like WebSocket gets the token as its single subprotocol', async () => {
+    const f = await start();
+    BrowserLikeWebSocket.urls = [];
+    const r = recorder();
+    keep(client(f, { WebSocket: BrowserLikeWebSocket }).streamUser(r.listener, fast));
+    await f.waitForSubscriptions(1);
+    const [up] = wsUpgrades(f);
+    expect(up!.headers['sec-websocket-protocol']).toBe(f.token);
+    expect(up!.headers.authorization).toBeUndefined();
+    expect(BrowserLikeWebSocket.urls).toEqual([f.streamingUrl.replace('http', 'ws') + '/api/v1/streaming']);
+    await sleep(300);
+    const s = f.postStatus();
+    await until(() => r.calls.length);
+    expect(r.calls).toEqual([['update', s.id]]);
+  });
+
+  test('tokenInQuery puts the token in ?access_token= and in no header', async () => {
+    const f = await start();
+    keep(client(f, { tokenInQuery: true }).streamUser({}, fast));
+    await f.waitForSubscriptions(1);
+    const [up] = wsUpgrades(f);
+    expect(up!.url).toBe('/api/v1/streaming?access_token=' + f.token);
+    expect(up!.headers.authorization).toBeUndefined();
+    expect(up!.headers['sec-websocket-protocol']).toBeUndefined();
+  });
+
+  test('browser-like: a refused upgrade (1006) is told from a network failure by an HTTP probe: 401 is fatal', async () => {
+    const f = await start();
+    const r = recorder();
+    const err = await client(f, { WebSocket: BrowserLikeWebSocket, accessToken: 'bad-token' }).streamUser(r.listener).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MastodonNetworkError);
+    expect((err as MastodonNetworkError).status).toBe(401);
+    expect((err as MastodonNetworkError).fatal).toBe(true);
+    expect((err as MastodonNetworkError).serverMessage).toBe('Invalid access token');
+    expect((err as Error).message).toBe('/api/v1/streaming/user answered 401: Invalid access token');
+    expect(r.calls).toEqual([['abort', err]]);
+    const probe = f.requests.find((q) => q.url === '/api/v1/streaming/user' && q.headers.upgrade === undefined);
+    expect(probe?.headers.authorization).toBe('Bearer bad-token');
+  });
+
+  test('browser-like: a refused upgrade that is no 401 is retried', async () => {
+    const f = await start();
+    f.failNext(1, 502, { kind: 'ws' });
+    const r = recorder();
+    const h = keep(client(f, { WebSocket: BrowserLikeWebSocket }).streamUser(r.listener, fast));
+    await f.waitForSubscriptions(1);
+    await until(() => h.isReceiving());
+    expect(r.calls).toHaveLength(1);
+    const e = r.calls[0]![1] as MastodonNetworkError;
+    expect([e.message, e.fatal, e.status]).toEqual(['Could not connect to /api/v1/streaming', false, undefined]);
+  });
+
+  test('a dropped socket is reopened once and every stream subscribed again', async () => {
+    const f = await start();
+    const m = client(f);
+    const a = recorder(), b = recorder();
+    const ha = keep(m.streamUser(a.listener, fast));
+    const hb = keep(m.streamHashtag('cats', b.listener, fast));
+    await f.waitForSubscriptions(2);
+    await until(() => ha.isReceiving() && hb.isReceiving());
+    const before = f.wsMessages.length;
+    f.dropConnections();
+    await f.waitFor(() => wsUpgrades(f).length === 2 && f.wsMessages.length === before + 2);
+    await sleep(100);
+    expect(wsUpgrades(f)).toHaveLength(2);
+    expect(f.subscriptions()).toBe(2);
+    expect(f.wsConnections()).toBe(1);
+    const again = f.wsMessages.slice(before);
+    expect(new Set(again.map((x) => x.socketId)).size).toBe(1);
+    expect(again.map((x) => x.message).sort((x, y) => x.stream.localeCompare(y.stream))).toEqual([
+      { type: 'subscribe', stream: 'hashtag', tag: 'cats' },
+      { type: 'subscribe', stream: 'user' },
+    ]);
+    await until(() => ha.isReceiving() && hb.isReceiving());
+    const s = f.postStatus({ tags: ['cats'] });
+    await until(() => a.calls.length === 2 && b.calls.length === 2);
+    expect(a.calls[1]).toEqual(['update', s.id]);
+    expect(b.calls[1]).toEqual(['update', s.id]);
+  });
+
+  test('a failing subscribe (a list the user does not own) ends only its handle', async () => {
+    const f = await start({ wsSubscribeErrorDelayMs: 50 });
+    const m = client(f);
+    const user = recorder(), list = recorder(), tag = recorder();
+    const hu = keep(m.streamUser(user.listener, fast));
+    const hl = keep(m.streamList('99', list.listener, fast));
+    const ht = keep(m.streamHashtag('cats', tag.listener, fast));
+    await hl.done;
+    expect(list.calls).toHaveLength(1);
+    const err = list.calls[0]![1] as MastodonNetworkError;
+    expect(err).toBeInstanceOf(MastodonNetworkError);
+    expect([err.message, err.status, err.fatal, err.serverMessage]).toEqual([
+      'Subscribe to list 99 answered 401: Not authorized to stream this list', 401, true, 'Not authorized to stream this list',
+    ]);
+    await f.waitForSubscriptions(2);
+    await until(() => hu.isReceiving() && ht.isReceiving());
+    const s = f.postStatus({ tags: ['cats'] });
+    await until(() => user.calls.length && tag.calls.length);
+    expect(user.calls).toEqual([['update', s.id]]);
+    expect(tag.calls).toEqual([['update', s.id]]);
+    expect([hu.isAlive(), hl.isAlive(), ht.isAlive()]).toEqual([true, false, true]);
+    expect(f.wsConnections()).toBe(1);
+  });
+
+  test('a subscribe error in blocking mode rejects the promise', async () => {
+    const f = await start({ tokens: { 'test-token': ['read:notifications'] } });
+    const err = await client(f).streamPublic({}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MastodonNetworkError);
+    expect((err as MastodonNetworkError).status).toBe(401);
+    expect((err as Error).message).toBe('Subscribe to public answered 401: Access token does not have the required scopes');
+    await until(() => f.wsConnections() === 0);
+  });
+
+  test('two handles on one hashtag: one subscribe; closing one keeps the other subscribed', async () => {
+    const f = await start();
+    const m = client(f);
+    const a = recorder(), b = recorder();
+    const ha = keep(m.streamHashtag('cats', a.listener, fast));
+    const hb = keep(m.streamHashtag('Cats', b.listener, fast));
+    await until(() => ha.isReceiving() && hb.isReceiving());
+    expect(sent(f)).toEqual([{ type: 'subscribe', stream: 'hashtag', tag: 'cats' }]);
+    ha.close();
+    await sleep(50);
+    expect(sent(f)).toEqual([{ type: 'subscribe', stream: 'hashtag', tag: 'cats' }]);
+    expect(f.subscriptions()).toBe(1);
+    const s = f.postStatus({ tags: ['cats'] });
+    await until(() => b.calls.length);
+    expect(b.calls).toEqual([['update', s.id]]);
+    expect(a.calls).toEqual([]);
+    hb.close();
+    await until(() => f.wsConnections() === 0);
+  });
+
+  test('the last stream to close unsubscribes nothing and closes the socket; the next opens a new one', async () => {
+    const f = await start();
+    const m = client(f);
+    const hu = keep(m.streamUser({}, fast));
+    const hd = keep(m.streamDirect({}, fast));
+    await until(() => hu.isReceiving() && hd.isReceiving());
+    hu.close();
+    await f.waitFor(() => f.subscriptions() === 1);
+    expect(sent(f).at(-1)).toEqual({ type: 'unsubscribe', stream: 'user' });
+    expect(f.wsConnections()).toBe(1);
+    hd.close();
+    await until(() => f.wsConnections() === 0);
+    expect(sent(f)).toHaveLength(3);
+    keep(m.streamUser({}, fast));
+    await f.waitForSubscriptions(1);
+    expect(wsUpgrades(f)).toHaveLength(2);
+  });
+
+  test('keepalive: the subscribe of an active stream is repeated; ws pongs keep a quiet stream receiving', async () => {
+    const f = await start();
+    const h = keep(client(f, { keepaliveSec: 0.1 }).streamUser({}, { ...fast, timeoutSec: 0.3 }));
+    await f.waitForSubscriptions(1);
+    await sleep(800);
+    const subs = sent(f).filter((x) => x.type === 'subscribe');
+    expect(subs.length).toBeGreaterThanOrEqual(4);
+    for (const x of subs) expect(x).toEqual({ type: 'subscribe', stream: 'user' });
+    expect(h.isReceiving()).toBe(true);
+    expect(wsUpgrades(f)).toHaveLength(1);
+  });
+
+  test('hashtag messages are routed case-insensitively (a server may name the tag as published)', async () => {
+    const f = await start({ hashtagStreamCase: 'published' });
+    const seen: unknown[] = [];
+    const h = keep(client(f).streamHashtag('cats', { onAnyEvent: (name, p, stream) => seen.push([name, (p as { id: string }).id, stream]) }, fast));
+    await until(() => h.isReceiving());
+    const s = f.postStatus({ tags: ['CATS'] });
+    await until(() => seen.length);
+    expect(seen).toEqual([['update', s.id, ['hashtag', 'CATS']]]);
+  });
+
+  test('a read timeout of one handle reopens the shared socket for every stream on it', async () => {
+    const f = await start();
+    const m = client(f);
+    const a = recorder(), b = recorder();
+    const ha = keep(m.streamUser(a.listener, { ...fast, timeoutSec: 0.4 }));
+    const hb = keep(m.streamDirect(b.listener, fast));
+    await until(() => ha.isReceiving() && hb.isReceiving());
+    // No server pings (wsPingMs: 0), keepalive every 60 s: the socket is silent.
+    await f.waitFor(() => wsUpgrades(f).length === 2, { timeoutMs: 3000 });
+    expect(a.calls.map((c) => (c[1] as Error).name)).toEqual(['MastodonReadTimeout']);
+    expect(b.calls.map((c) => (c[1] as Error).name)).toEqual(['MastodonReadTimeout']);
+    await until(() => f.subscriptions() === 2 && f.wsConnections() === 1);
+  });
+
+  test('events larger than maxEventBytes are malformed', async () => {
+    const f = await start();
+    const errs: unknown[] = [];
+    const h = keep(client(f).streamUser({ onAbort: (e) => errs.push(e) }, { ...fast, reconnectAsync: false, maxEventBytes: 500 }));
+    await until(() => h.isReceiving());
+    f.postStatus({ text: 'x'.repeat(600) });
+    await h.done;
+    expect(errs).toHaveLength(1);
+    expect((errs[0] as Error).message).toBe('Malformed event: Event too large');
+  });
+
+  test('no WebSocket in the runtime and none passed: a clear error at once', async () => {
+    const m = new Mastodon({ apiBaseUrl: 'http://127.0.0.1:9', accessToken: 't', transport: 'websocket' });
+    const g = globalThis as { WebSocket?: unknown };
+    const saved = g.WebSocket;
+    delete g.WebSocket;
+    try {
+      expect(() => m.streamUser({}, { runAsync: true })).toThrow(new TypeError('No WebSocket in this runtime: pass the `WebSocket` option'));
+    } finally {
+      if (saved) g.WebSocket = saved;
+    }
+  });
+});
