@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { BENCH, BIN, NOT_ON_MAIN, ROOT, ensureDist, ensurePeers, fmt, has, main, ratio, row, status } from './lib.mjs';
 
 const N = Number(process.env.BENCH_LOOPBACK_N ?? 20000);
-const ROUNDS = Number(process.env.BENCH_LOOPBACK_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_LOOPBACK_ROUNDS ?? 3);
 
 /** True once the WebSocket transport is on main (a src/transport/ file named for it). */
 export const hasWebSocketTransport = () => readdirSync(join(ROOT, 'src', 'transport')).some((f) => /web-?socket|^ws\./i.test(f));
@@ -73,6 +73,7 @@ export async function bench() {
   const bunOk = existsSync(join(BIN, 'bun'));
   const clients = [
     { name: 'ours, SSE (Node)', runtime: 'node', script: 'ours.mjs', env: { BENCH_TRANSPORT: 'sse' } },
+    { name: 'ours, SSE (Bun)', runtime: 'bun', script: 'ours.mjs', env: { BENCH_TRANSPORT: 'sse' }, vs: 'ours, SSE (Node)', note: 'the same code on another runtime\'s fetch', missing: !bunOk && 'bun missing' },
     { name: 'ours, WebSocket (Node, ws)', runtime: 'node', script: 'ours.mjs', env: { BENCH_TRANSPORT: 'websocket' }, ws: true, missing: !hasWs && NOT_ON_MAIN },
     { name: 'ours, WebSocket (Bun)', runtime: 'bun', script: 'ours.mjs', env: { BENCH_TRANSPORT: 'websocket' }, ws: true, missing: (!hasWs && NOT_ON_MAIN) || (!bunOk && 'bun missing') },
     { name: 'masto 8, WebSocket (Bun)', runtime: 'bun', script: 'masto.mjs', ws: true, vs: 'ours, WebSocket (Bun)', note: 'needs Node ≥ 22: run under Bun; ratio to ours on Bun', missing: !bunOk && 'bun missing' },
