@@ -105,18 +105,23 @@ const enc = new TextEncoder();
 /**
  * About `mb` MB of SSE as Mastodon writes it, cut into `chunkSize` chunks.
  * kind 'update': only `update` events; 'mix': updates, deletes, notifications, status edits and
- * heartbeats. Returns the chunks, the event count per name and each event's payload string
- * (for the "physical limit" run, which needs the payloads without finding them).
+ * heartbeats. Returns the chunks, the event count per name, and where each event's payload
+ * lies in the bytes (for the "physical limit" run, which needs the payloads without finding them).
  */
 export function sseData(kind, mb = 50, chunkSize = 64 * 1024) {
   resetRandom();
   const parts = [];
   const payloads = [];
   const names = [];
+  const offsets = []; // byte offset of each payload in `all`, then its end
   const counts = {};
   let bytes = 0;
   const target = mb * 1e6;
-  parts.push(':)\n');
+  const push = (s) => {
+    parts.push(s);
+    bytes += Buffer.byteLength(s);
+  };
+  push(':)\n');
   for (let i = 0; bytes < target; i++) {
     let name = 'update', data;
     if (kind === 'mix') {
@@ -124,22 +129,22 @@ export function sseData(kind, mb = 50, chunkSize = 64 * 1024) {
       if (r < 0.1) name = 'delete';
       else if (r < 0.2) name = 'notification';
       else if (r < 0.25) name = 'status.update';
-      if (i % 20 === 0) parts.push(':thump\n');
+      if (i % 20 === 0) push(':thump\n');
     }
     if (name === 'delete') data = nextId();
     else if (name === 'notification') data = JSON.stringify({ id: nextId(), type: 'mention', created_at: '2024-05-01T12:00:00.000Z', group_key: 'ungrouped', account: account(), status: status() });
     else data = JSON.stringify(status());
-    const block = 'event: ' + name + '\ndata: ' + data + '\n\n';
-    parts.push(block);
+    push('event: ' + name + '\ndata: ');
+    offsets.push(bytes, bytes + Buffer.byteLength(data));
+    push(data + '\n\n');
     payloads.push(data);
     names.push(name);
     counts[name] = (counts[name] ?? 0) + 1;
-    bytes += Buffer.byteLength(block);
   }
   const all = enc.encode(parts.join(''));
   const chunks = [];
   for (let o = 0; o < all.length; o += chunkSize) chunks.push(all.subarray(o, Math.min(all.length, o + chunkSize)));
-  return { all, chunks, payloads, names, counts, events: payloads.length, bytes: all.length };
+  return { all, chunks, payloads, names, offsets, counts, events: payloads.length, bytes: all.length };
 }
 
 // ---------------------------------------------------------------------------------------------
