@@ -37,8 +37,9 @@ async function reconnectLatency(Mastodon, fake) {
       await fake.waitForConnections(1, { timeoutMs: 10000 });
       const got = new Promise((resolve) => (onEvent = () => resolve(performance.now())));
       fake.postStatus();
-      const t = await got;
+      const t = await Promise.race([got, sleep(10000).then(() => undefined)]);
       Math.random = random;
+      if (t === undefined) return row('4 reconnect', 'server back → first live event (SSE)', 'could not run', '', `no live event within 10 s after drop ${i + 1}`);
       over.push(t - back - WAIT_SEC * 1000);
     }
   } finally {
@@ -52,24 +53,29 @@ async function reconnectLatency(Mastodon, fake) {
 async function catchUp(Mastodon, fake) {
   const ITEMS = 400;
   const m = new Mastodon({ apiBaseUrl: fake.apiUrl, streamingBaseUrl: fake.streamingUrl, accessToken: fake.token });
-  let n = 0, done;
-  const all = new Promise((r) => (done = r));
+  let n = ITEMS - 1, done;
+  await fake.waitFor(() => fake.connections() === 0, { timeoutMs: 5000 }); // the previous handle's
   const handle = m.streamUser({ onUpdate: () => ++n === ITEMS && done(performance.now()) }, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 1, catchUp: true, catchUpMaxItems: ITEMS });
   try {
     await fake.waitForConnections(1);
+    // One live status first: catch-up starts after the newest item the listener received.
+    const first = new Promise((r) => (done = r));
+    fake.postStatus();
+    if ((await Promise.race([first, sleep(5000).then(() => 'timeout')])) === 'timeout') {
+      return row('4 reconnect', `catchUp of ${ITEMS} missed statuses`, 'could not run', '', 'the first live status did not arrive');
+    }
+    const all = new Promise((r) => (done = r));
     await sleep(1100); // healthy
     fake.failNext(1, 503); // the handle stays away for its back-off: ~0.5–1 s
     fake.dropConnections();
     await fake.waitFor(() => fake.sseConnections() === 0);
     for (let i = 0; i < ITEMS; i++) fake.postStatus();
     n = 0;
-    const seen = fake.requests.length;
     await fake.waitForConnections(1, { timeoutMs: 10000 });
     const t0 = performance.now();
     const rest0 = fake.requests.length;
     const t = await Promise.race([all, sleep(20000).then(() => undefined)]);
     const pages = fake.requests.slice(rest0).filter((r) => r.kind === 'rest').length;
-    void seen;
     if (t === undefined) return row('4 reconnect', `catchUp of ${ITEMS} missed statuses`, `did not finish: ${n} of ${ITEMS} in 20 s`);
     return row('4 reconnect', `catchUp of ${ITEMS} missed statuses (SSE)`, `${fmt(t - t0, 0)} ms`, '', `from the stream reconnecting to the ${ITEMS}th status at the listener; ${pages} REST requests`);
   } finally {
