@@ -1,5 +1,5 @@
 // 4. Reconnect, against the fake Mastodon, client in this process (latency only, no CPU).
-// a) A healthy connection is dropped while the server is "down" (its next streaming request is
+// a) SSE and WebSocket: a healthy connection is dropped while the server is "down" (its next streaming request is
 //    answered 503). The handle's immediate retry meets the 503, waits its back-off (the jitter
 //    pinned so the wait is exactly reconnectAsyncWaitSec) and connects again; the server
 //    publishes as soon as it sees the connection. Reported: time from the 503 (the server is back
@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { NOT_ON_MAIN, ROOT, fmt, has, importDist, main, median, row } from './lib.mjs';
 import { readdirSync } from 'node:fs';
+import { hasWebSocketTransport } from './loopback.mjs';
 
 const WAIT_SEC = 0.2;
 const REPEATS = Number(process.env.BENCH_RECONNECT_REPEATS ?? 7);
@@ -17,36 +18,39 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** True once catch-up is on main (a src/ file named for it). */
 const hasCatchUp = () => readdirSync(join(ROOT, 'src'), { recursive: true }).some((f) => /catch-?up/i.test(String(f)));
 
-async function reconnectLatency(Mastodon, fake) {
-  const m = new Mastodon({ apiBaseUrl: fake.apiUrl, streamingBaseUrl: fake.streamingUrl, accessToken: fake.token });
+async function reconnectLatency(Mastodon, fake, transport, WebSocket) {
+  const ws = transport === 'websocket', label = ws ? 'WebSocket' : 'SSE';
+  const m = new Mastodon({ apiBaseUrl: fake.apiUrl, streamingBaseUrl: fake.streamingUrl, accessToken: fake.token, transport, ...(ws && { WebSocket }) });
+  const ready = (o) => (ws ? fake.waitForSubscriptions(1, o) : fake.waitForConnections(1, o));
+  await fake.waitFor(() => fake.connections() === 0, { timeoutMs: 5000 });
   let onEvent;
   const handle = m.streamUser({ onUpdate: (s) => onEvent?.(s) }, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: WAIT_SEC });
   const random = Math.random;
   const over = [];
   try {
-    await fake.waitForConnections(1);
+    await ready();
     for (let i = 0; i < REPEATS; i++) {
-      await sleep(WAIT_SEC * 1000 + 50); // up long enough to count as healthy
+      await sleep(WAIT_SEC * 1000 + 350); // up long enough to count as healthy (WebSocket: opens once its subscribe settled, 250 ms)
       Math.random = () => 1 - 2 ** -40; // back-off factor 0.5 + r/2 → the configured wait
       const seen = fake.requests.length;
       fake.failNext(1, 503);
       fake.dropConnections();
-      const failed = await fake.waitForRequest((r, idx = fake.requests.indexOf(r)) => idx >= seen && r.kind === 'sse', { timeoutMs: 5000 });
+      const failed = await fake.waitForRequest((r, idx = fake.requests.indexOf(r)) => idx >= seen && r.kind === (ws ? 'ws' : 'sse'), { timeoutMs: 5000 });
       const back = performance.now() - (Date.now() - failed.time); // the 503, on this clock
-      await fake.waitFor(() => fake.sseConnections() === 0, { timeoutMs: 5000 });
-      await fake.waitForConnections(1, { timeoutMs: 10000 });
+      await fake.waitFor(() => fake.connections() === 0, { timeoutMs: 5000 });
+      await ready({ timeoutMs: 10000 });
       const got = new Promise((resolve) => (onEvent = () => resolve(performance.now())));
       fake.postStatus();
       const t = await Promise.race([got, sleep(10000).then(() => undefined)]);
       Math.random = random;
-      if (t === undefined) return row('4 reconnect', 'server back → first live event (SSE)', 'could not run', '', `no live event within 10 s after drop ${i + 1}`);
+      if (t === undefined) return row('4 reconnect', `server back → first live event (${label})`, 'could not run', '', `no live event within 10 s after drop ${i + 1}`);
       over.push(t - back - WAIT_SEC * 1000);
     }
   } finally {
     Math.random = random;
     handle.close();
   }
-  return row('4 reconnect', `server back → first live event, minus the ${WAIT_SEC * 1000} ms wait (SSE)`,
+  return row('4 reconnect', `server back → first live event, minus the ${WAIT_SEC * 1000} ms wait (${label})`,
     `${fmt(median(over), 1)} ms median`, '', `${REPEATS} drops; all: ${over.map((x) => fmt(x, 0)).join(', ')} ms (Date.now resolution on the server side: ±1 ms)`);
 }
 
@@ -90,7 +94,8 @@ export async function bench() {
   const fake = await startFakeMastodon({ heartbeatMs: 0, rateLimit: { limit: 1e9, windowMs: 1000 } });
   const rows = [];
   try {
-    rows.push(await reconnectLatency(Mastodon, fake));
+    rows.push(await reconnectLatency(Mastodon, fake, 'sse'));
+    rows.push(hasWebSocketTransport() ? await reconnectLatency(Mastodon, fake, 'websocket', (await import('ws')).default) : row('4 reconnect', 'server back → first live event (WebSocket)', NOT_ON_MAIN));
     rows.push(hasCatchUp() ? await catchUp(Mastodon, fake) : row('4 reconnect', 'catchUp of 400 missed statuses', NOT_ON_MAIN));
   } finally {
     await fake.close();
