@@ -2,7 +2,7 @@
 // Benchmarks print figures; they never fail on them.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, loadavg, totalmem, platform, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -206,6 +206,7 @@ export function machine() {
     cpu: `${c[0]?.model ?? '?'} × ${c.length}`,
     memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     os: `${platform()} ${release()}`,
+    load: loadavg().map((l) => l.toFixed(1)).join(' / '),
     node: process.version,
     deno: v(join(BIN, 'deno'), ['--version']),
     bun: v(join(BIN, 'bun'), ['--version']),

@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { BENCH, ROOT, ensurePeers, fmt, gc, importDist, main, ratio, row, sseData } from './lib.mjs';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const MB = Number(process.env.BENCH_PARSE_MB ?? 50);
 
 /** The library's pipeline pieces, built as tsup builds them (see above). */

@@ -35,6 +35,7 @@ const runOne = (file, flags) =>
   });
 
 const started = Date.now();
+const load0 = machine().load;
 const rows = [];
 for (const [file, flags] of SCRIPTS) rows.push(...(await runOne(file, flags)));
 
@@ -55,7 +56,7 @@ const md = `# Benchmark results
 
 Written by \`npm run bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, in ${((Date.now() - started) / 1000).toFixed(0)} s.
 
-- Machine: ${m.cpu}, ${m.memory}, ${m.os}
+- Machine: ${m.cpu}, ${m.memory}, ${m.os}; load average (1/5/15 min) ${load0} at the start, ${m.load} at the end (other work on the machine widens the noise)
 - Runtimes: Node ${m.node}; ${m.bun.startsWith('not') ? 'Bun not available' : `Bun ${m.bun}`}; ${m.deno}
 - Library: mastodon-streaming at ${m.commit} (dist/ built by tsup), @microsoft/fetch-event-source ${fes}
 - Peers (bench/package.json): ${installed}
