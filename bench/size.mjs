@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// `npm run size`: minified and gzip (level 9) sizes of the two builds and of what an app pays
-// for a user stream after tree-shaking (esbuild bundling a tiny entry that imports
-// { Mastodon, StreamListener } from dist/index.js). `--json` prints JSON instead of a table.
+// `npm run size`: minified and gzip (level 9) sizes of the builds and of what an app pays for a
+// user stream after tree-shaking (esbuild bundling a tiny entry that imports
+// { Mastodon, StreamListener } from an entry). Two entries: `mastodon-streaming/sse` (dist/sse.js,
+// the SSE-only client) and `mastodon-streaming` (dist/index.js, the full client with WebSocket,
+// catch-up and async iteration). `--json` prints JSON instead of a table.
 // test/size.test.ts imports measure() to enforce the budgets.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -11,8 +13,8 @@ import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const USER_STREAM_ENTRY = `
-import { Mastodon, StreamListener } from './dist/index.js';
+export const userStreamEntry = (file) => `
+import { Mastodon, StreamListener } from './dist/${file}';
 class Printer extends StreamListener {
   onUpdate(status) { console.log(status.account.acct, status.content); }
 }
@@ -22,22 +24,30 @@ mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
 
 const sizes = (name, buf) => ({ name, minified: buf.length, gzip: gzipSync(buf, { level: 9 }).length });
 
-export async function measure() {
+const treeShaken = async (file) => {
   const result = await build({
-    stdin: { contents: USER_STREAM_ENTRY, resolveDir: root, sourcefile: 'user-stream-entry.mjs', loader: 'js' },
+    stdin: { contents: userStreamEntry(file), resolveDir: root, sourcefile: 'user-stream-entry.mjs', loader: 'js' },
     bundle: true,
     minify: true,
     format: 'esm',
     treeShaking: true,
     write: false,
     platform: 'browser',
-    target: 'es2020',
+    target: 'es2022',
     logLevel: 'silent',
   });
+  return Buffer.from(result.outputFiles[0].contents);
+};
+
+export async function measure() {
+  const file = (name) => readFileSync(join(root, 'dist', name));
   return [
-    sizes('dist/index.js (ESM)', readFileSync(join(root, 'dist', 'index.js'))),
-    sizes('dist/index.global.js (IIFE)', readFileSync(join(root, 'dist', 'index.global.js'))),
-    sizes('user stream, tree-shaken (esbuild)', Buffer.from(result.outputFiles[0].contents)),
+    sizes('dist/sse.js (ESM, SSE-only)', file('sse.js')),
+    sizes('dist/sse.global.js (IIFE, SSE-only)', file('sse.global.js')),
+    sizes('user stream via /sse, tree-shaken', await treeShaken('sse.js')),
+    sizes('dist/index.js (ESM, full)', file('index.js')),
+    sizes('dist/index.global.js (IIFE, full)', file('index.global.js')),
+    sizes('user stream via main entry, tree-shaken', await treeShaken('index.js')),
   ];
 }
 

@@ -1,31 +1,17 @@
-import { random } from './platform.js';
-
-export interface BackoffOptions {
-  /** Base wait, seconds (`reconnectAsyncWaitSec`). */
-  baseSec: number;
-  /** Cap, seconds (`reconnectAsyncMaxWaitSec`). */
-  maxSec: number;
-}
-
 /**
- * The wait before the next attempt, in milliseconds, after `failures` failures in a row
- * (`failures` ≥ 1): `min(max, base × 2^(failures−1))` times a random factor in [0.5, 1), or the
- * server's `Retry-After` when that is longer. `failures` = 0 means the connection that just
- * ended had been up, and the reconnect is immediate.
+ * The wait before the next attempt, in milliseconds, after `failures` failures in a row:
+ * `min(max, base × 2^(failures−1))` times a random factor in [0.5, 1), or the server's
+ * `Retry-After` when that is longer. `failures` = 0 means the connection that just ended had
+ * been up, and the reconnect is immediate (unless the server asked for a wait).
  */
-export function backoffMs(failures: number, opts: BackoffOptions, retryAfterSec?: number, rand: () => number = random): number {
-  if (failures <= 0) return retryAfterSec ? retryAfterSec * 1000 : 0;
-  const exp = Math.min(opts.maxSec, opts.baseSec * 2 ** Math.min(failures - 1, 52));
-  const wait = exp * (0.5 + rand() / 2);
-  return Math.max(wait, retryAfterSec ?? 0) * 1000;
+export function backoffMs(failures: number, baseSec: number, maxSec: number, rand: number, retryAfterSec = 0): number {
+  const wait = failures > 0 ? Math.min(maxSec, baseSec * 2 ** Math.min(failures - 1, 52)) * (0.5 + rand / 2) : 0;
+  return Math.max(wait, retryAfterSec) * 1000;
 }
 
 /** `Retry-After` as seconds: either delta-seconds or an HTTP date. Undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, (date - nowMs) / 1000);
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (!value) return;
+  const s = /^\s*\d+\s*$/.test(value) ? +value : (Date.parse(value) - nowMs) / 1000;
+  return s >= 0 ? s : s < 0 ? 0 : undefined;
 }

@@ -1,4 +1,4 @@
-import { abortController, clearTimer, setTimer } from './platform.js';
+import { timeoutSignal } from './platform.js';
 import { streamingBaseFrom } from './url.js';
 
 /**
@@ -17,22 +17,14 @@ export async function discoverStreamingBase(
 ): Promise<{ base: string; cache: boolean }> {
   let answered = false;
   const read = async (path: string, pick: (json: any) => unknown): Promise<string | undefined> => {
-    const ac = abortController();
-    const timer = setTimer(() => ac.abort(), timeoutMs);
     try {
-      const res = await fetchFn(apiBaseUrl + path, { headers: { Accept: 'application/json' }, signal: ac.signal, credentials: 'omit' });
-      if (!res.ok) {
-        void res.body?.cancel().catch(() => {});
-        // 404 and friends are answers too: this server has no such endpoint.
-        if (res.status < 500) answered = true;
-        return undefined;
-      }
-      answered = true;
-      return streamingBaseFrom(pick(await res.json()));
+      const res = await fetchFn(apiBaseUrl + path, { signal: timeoutSignal(timeoutMs), credentials: 'omit' });
+      // 404 and friends are answers too: this server has no such endpoint. A 5xx is not.
+      answered ||= res.status < 500;
+      if (res.ok) return streamingBaseFrom(pick(await res.json()));
+      void res.body?.cancel().catch(() => {});
     } catch {
-      return undefined;
-    } finally {
-      clearTimer(timer);
+      // unreachable or not JSON: try the next one
     }
   };
   const base =

@@ -5,7 +5,7 @@ import { MastodonReadTimeout } from './errors/MastodonReadTimeout.js';
 import type { StreamName } from './events.js';
 import type { Dispatcher } from './listener.js';
 import type { ResolvedStreamOptions } from './options.js';
-import { abortController, clearTimer, now, onOnline, setTimer, type TimerId } from './platform.js';
+import { abortController, clearTimer, now, onOnline, random, setTimer, type TimerId } from './platform.js';
 import type { StreamSpec } from './streams.js';
 import type { ConnectionHooks, Transport } from './transport/types.js';
 
@@ -37,9 +37,7 @@ export interface EventGate {
 }
 
 /** Marks a failure after which the reconnect is immediate and is no failure of the server's. */
-class Interruption extends MastodonNetworkError {
-  override name = 'MastodonNetworkError';
-}
+class Interruption extends MastodonNetworkError {}
 
 /**
  * One stream's life: connect, read until the connection ends, tell the listener, wait, and
@@ -51,240 +49,197 @@ export class Stream implements StreamHandle {
   /** The error that ended the handle for good, if one did. */
   error?: MastodonError;
   readonly done: Promise<void>;
+  gate?: EventGate;
 
+  private _transport: Transport;
+  private _spec: StreamSpec;
+  private _d: Dispatcher;
+  private _o: ResolvedStreamOptions;
+  private _token?: string;
+  private _hooks: ConnectionHooks;
   private _attempt?: AbortController;
   /** Set by a timer or `online` before it aborts the attempt: the reason wins over the abort error. */
   private _failure?: MastodonError;
-  private _attemptStart = 0;
-  private _lastActivity = 0;
-  private _openedAt = 0;
-  private _everOpened = false;
+  /** When the current attempt began, when its connection opened (0: not yet), when bytes last came (0: none yet). */
+  private _start = 0;
+  private _opened = 0;
+  private _last = 0;
+  /** A connection of this handle has opened before: the next one is a reconnect. */
+  private _reconnect = false;
   private _failures = 0;
+  /** The one timer: the attempt's timeout check, or the back-off wait. */
   private _timer?: TimerId;
-  private _timerDue = 0;
+  private _due = 0;
   private _wake?: () => void;
-  private _resolveDone!: () => void;
-  private _stopOnline?: () => void;
-  private readonly _onAbortSignal = () => this.close();
-  private readonly _hooks: ConnectionHooks;
+  private _resolve!: () => void;
+  private _off?: () => void;
 
-  constructor(
-    private readonly _transport: Transport,
-    private readonly _spec: StreamSpec,
-    private readonly _dispatcher: Dispatcher,
-    private readonly _opts: ResolvedStreamOptions,
-    private readonly _accessToken: string | undefined,
-    public gate?: EventGate,
-  ) {
-    this.done = new Promise((resolve) => (this._resolveDone = resolve));
+  constructor(transport: Transport, spec: StreamSpec, d: Dispatcher, opts: ResolvedStreamOptions, token?: string, gate?: EventGate) {
+    this._transport = transport;
+    this._spec = spec;
+    this._d = d;
+    this._o = opts;
+    this._token = token;
+    this.gate = gate;
+    this.done = new Promise((resolve) => (this._resolve = resolve));
     // One hooks object for the handle's whole life: the hot path allocates nothing per chunk.
     this._hooks = {
       open: () => {
-        if (this.state === 'closed') return;
+        if (this.state == 'closed') return;
         this.state = 'open';
-        this._openedAt = this._lastActivity = now();
-        const reconnect = this._everOpened;
-        this._everOpened = true;
+        this._opened = now();
+        const reconnect = this._reconnect;
+        this._reconnect = true;
         this.gate?.opened(reconnect);
       },
       activity: () => {
-        this._lastActivity = now();
+        this._last = now();
       },
-      event: (name, payload, stream) => {
-        if (this.state === 'closed') return;
-        const s = stream ?? this._dispatcher.forStream;
-        if (this.gate) this.gate.event(name, payload, s);
-        else this._dispatcher.event(name, payload, s);
+      event: (name, payload, stream = d.forStream) => {
+        if (this.state == 'closed') return;
+        if (this.gate) this.gate.event(name, payload, stream);
+        else d.event(name, payload, stream);
       },
-      heartbeat: () => this._dispatcher.heartbeat(),
+      heartbeat: () => d.heartbeat(),
     };
   }
 
   /** Runs the stream. Resolves when it ends; rejects only in blocking mode (`runAsync: false`). */
   run(): Promise<void> {
-    const { signal } = this._opts;
-    if (signal?.aborted) {
-      this.close();
-      return Promise.resolve();
-    }
-    signal?.addEventListener('abort', this._onAbortSignal, { once: true });
+    const signal = this._o.signal;
+    const close = () => this.close();
     // `online` means the network is back: whatever we are waiting for, try again now.
-    this._stopOnline = onOnline(() => this._interrupt('The network came back online'));
-    return this._loop().finally(() => this._finish());
+    const stopOnline = onOnline(() => this._interrupt('The network came back online'));
+    signal?.addEventListener('abort', close);
+    this._off = () => {
+      stopOnline();
+      signal?.removeEventListener('abort', close);
+    };
+    if (signal?.aborted) close();
+    return this._loop().finally(close);
   }
 
   close(): void {
-    if (this.state === 'closed') return;
+    if (this.state == 'closed') return;
     this.state = 'closed';
-    this._dispatcher.active = false;
+    this._d.active = false;
     this._attempt?.abort();
     this._wake?.();
-    this._finish();
+    clearTimer(this._timer);
+    this._off?.();
+    this.gate?.close();
+    this._resolve();
   }
 
   isAlive(): boolean {
-    return this.state !== 'closed';
+    return this.state != 'closed';
   }
 
   isReceiving(): boolean {
-    return this.state === 'open' && now() - this._lastActivity < this._opts.timeoutSec * 1000;
+    return this.state == 'open' && this._last > 0 && now() - this._last < this._o.timeoutSec * 1000;
   }
 
-  private _finish(): void {
-    if (this.state !== 'closed') {
-      this.state = 'closed';
-      this._dispatcher.active = false;
-    }
-    clearTimer(this._timer);
-    this._timer = undefined;
-    this._opts.signal?.removeEventListener('abort', this._onAbortSignal);
-    this._stopOnline?.();
-    this._stopOnline = undefined;
-    this.gate?.close();
-    this._resolveDone();
+  // `state` is changed by close() while _loop() awaits; reading it through a method keeps
+  // TypeScript from narrowing it to a constant across those awaits.
+  private _closed(): boolean {
+    return this.state == 'closed';
   }
 
   private async _loop(): Promise<void> {
-    const opts = this._opts;
-    for (;;) {
-      if (this.state === 'closed') return;
-      const ac = abortController();
-      this._attempt = ac;
+    const o = this._o;
+    while (!this._closed()) {
+      const ac = (this._attempt = abortController());
       this._failure = undefined;
       this.state = 'connecting';
-      this._openedAt = 0;
-      this._attemptStart = now();
-      this._schedule(Math.min(opts.requestTimeoutSec, opts.timeoutSec) * 1000);
-      let err: unknown;
-      let clean = false;
+      this._opened = this._last = 0;
+      this._start = now();
+      this._arm(Math.min(o.requestTimeoutSec, o.timeoutSec) * 1000);
+      let error: MastodonError | undefined;
       try {
         await this._transport.connect(this._spec, this._hooks, ac.signal);
-        clean = true;
       } catch (e) {
-        err = e;
-      } finally {
-        clearTimer(this._timer);
-        this._timer = undefined;
-        this._attempt = undefined;
-        ac.abort();
+        error = e instanceof MastodonError ? e : new MastodonNetworkError('Connection failed', { cause: e });
       }
-      if (this._isClosed()) return;
-      const upMs = this._openedAt ? now() - this._openedAt : 0;
-      let error: MastodonError;
-      if (this._failure) error = this._failure;
-      else if (clean) {
+      clearTimer(this._timer);
+      this._attempt = undefined;
+      ac.abort();
+      if (this._closed()) return;
+      // A connection that stayed up for the base wait was healthy: reconnect at once and reset
+      // the count. One that ended sooner is a failure, so accept-then-drop cannot spin.
+      const healthy = this._opened > 0 && now() - this._opened >= o.reconnectAsyncWaitSec * 1000;
+      error = this._failure ?? error;
+      if (!error) {
         // A clean end: Mastodon does this when the session is killed. Blocking mode resolves;
         // an async handle treats it as an interruption and reconnects (to meet a 401, then stop).
-        if (!opts.runAsync) return;
+        if (!o.runAsync) return;
         error = new MastodonNetworkError('The server ended the stream');
-      } else error = this._asMastodonError(err);
+      }
       this._scrub(error);
-
-      this._dispatcher.abort(error);
-      if (this._isClosed()) return;
-      if (!opts.runAsync) throw error;
-      if (!opts.reconnectAsync || (error instanceof MastodonNetworkError && error.fatal)) {
+      this._d.abort(error);
+      if (this._closed()) return;
+      if (!o.runAsync) throw error;
+      const e = error as MastodonNetworkError;
+      if (!o.reconnectAsync || e.fatal) {
         this.error = error;
         return;
       }
-      // A connection that stayed up for the base wait was healthy: reconnect at once and reset
-      // the count. One that ended sooner is a failure, so accept-then-drop cannot spin.
-      if (error instanceof Interruption || upMs >= opts.reconnectAsyncWaitSec * 1000) this._failures = 0;
-      else this._failures++;
-      const retryAfter = error instanceof MastodonNetworkError ? error.retryAfterSec : undefined;
-      const wait = error instanceof Interruption ? 0 : backoffMs(this._failures, { baseSec: opts.reconnectAsyncWaitSec, maxSec: opts.reconnectAsyncMaxWaitSec }, retryAfter);
+      const now_ = error instanceof Interruption;
+      this._failures = now_ || healthy ? 0 : this._failures + 1;
+      const wait = now_ ? 0 : backoffMs(this._failures, o.reconnectAsyncWaitSec, o.reconnectAsyncMaxWaitSec, random(), e.retryAfterSec);
       if (wait > 0) {
         this.state = 'waiting';
-        await this._sleep(wait);
+        await new Promise<void>((resolve) => {
+          this._wake = resolve;
+          this._timer = setTimer(resolve, wait);
+        });
+        clearTimer(this._timer);
+        this._wake = undefined;
       }
     }
-  }
-
-  // `state` is changed by close() while loop() awaits; reading it through a method keeps
-  // TypeScript from narrowing it to a constant across those awaits.
-  private _isClosed(): boolean {
-    return this.state === 'closed';
-  }
-
-  private _sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimer(() => done(), ms);
-      const done = () => {
-        clearTimer(t);
-        this._wake = undefined;
-        resolve();
-      };
-      this._wake = done;
-    });
   }
 
   /**
-   * The connection's one timer. It is not re-armed on every chunk (that would cost a timer per
-   * chunk): bytes only stamp `lastActivity`, and the timer, when it fires, works out how long
-   * the silence has been and sleeps for the rest. A timer that fires far later than it was due
+   * The attempt's one timer. It is not re-armed on every chunk (that would cost a timer per
+   * chunk): bytes only stamp `_last`, and the timer, when it fires, works out how long the
+   * silence has been and sleeps for the rest. A timer that fires far later than it was due
    * means the page or worker was frozen (a laptop asleep): the connection is probably dead,
    * so reconnect at once rather than wait out the read timeout.
    */
-  private _schedule(ms: number): void {
-    this._timerDue = now() + ms;
-    this._timer = setTimer(this._onTimer, ms);
+  private _arm(ms: number): void {
+    this._due = now() + ms;
+    this._timer = setTimer(this._tick, ms);
   }
 
-  private readonly _onTimer = (): void => {
-    this._timer = undefined;
+  private readonly _tick = (): void => {
     const t = now();
-    const timeoutMs = this._opts.timeoutSec * 1000;
-    if (t - this._timerDue > Math.max(timeoutMs / 2, 1000)) {
-      this._interrupt('The runtime was frozen; reconnecting');
-      return;
-    }
-    if (this.state === 'connecting') {
-      const limitMs = this._opts.requestTimeoutSec * 1000;
-      const left = limitMs - (t - this._attemptStart);
-      if (left <= 0) {
-        this._fail(new MastodonNetworkError(`No answer within ${this._opts.requestTimeoutSec} s`));
-        return;
-      }
-      this._schedule(Math.min(left, timeoutMs));
-      return;
-    }
-    const left = timeoutMs - (t - this._lastActivity);
-    if (left <= 0) {
-      this._fail(new MastodonReadTimeout(`Nothing received for ${this._opts.timeoutSec} s`));
-      return;
-    }
-    // Never re-arm for less than a few milliseconds: a tight loop helps nobody.
-    this._schedule(Math.max(left, Math.min(timeoutMs / 4, 50)));
+    const o = this._o;
+    const limit = o.timeoutSec * 1000;
+    if (t - this._due > Math.max(limit / 2, 1000)) return this._interrupt('The runtime was frozen; reconnecting');
+    const connecting = this.state == 'connecting';
+    const left = connecting ? o.requestTimeoutSec * 1000 - (t - this._start) : limit - (t - (this._last || this._opened));
+    if (left > 0) return this._arm(Math.min(left, limit));
+    this._fail(connecting ? new MastodonNetworkError(`No answer within ${o.requestTimeoutSec} s`) : new MastodonReadTimeout(`Nothing received for ${o.timeoutSec} s`));
   };
 
-  /** Ends the current attempt with `error` as its reason. */
+  /** Ends the current attempt with `error` as its reason (which tells a shared socket that its connection failed). */
   private _fail(error: MastodonError): void {
     if (!this._attempt) return;
     this._failure = error;
-    // The reason tells a shared transport (WebSocket) that its connection failed, not that the handle closed.
     this._attempt.abort(error);
   }
 
   /** The network is back or the runtime woke: reconnect now, not after a back-off or a timeout. */
   private _interrupt(message: string): void {
-    if (this.state === 'closed') return;
-    if (this.state === 'waiting') {
+    if (this.state == 'waiting') {
       this._failures = 0;
       this._wake?.();
-    } else {
-      this._fail(new Interruption(message));
-    }
+    } else this._fail(new Interruption(message));
   }
 
-  private _asMastodonError(err: unknown): MastodonError {
-    if (err instanceof MastodonError) return err;
-    return new MastodonNetworkError('Connection failed', { cause: err });
-  }
-
-  /** No error leaves the library with the access token in its message or the server's message it quotes. */
+  /** No error leaves the library with the access token in its message or in the server's message it quotes. */
   private _scrub(error: MastodonError): void {
-    const token = this._accessToken;
-    const e = error as { message: string; serverMessage?: string };
-    if (token) for (const k of ['message', 'serverMessage'] as const) if (e[k]?.includes(token)) e[k] = e[k]!.split(token).join('[redacted]');
+    const token = this._token;
+    const e = error as unknown as Record<string, unknown>;
+    if (token) for (const k of ['message', 'serverMessage']) if (typeof e[k] == 'string' && (e[k] as string).includes(token)) e[k] = (e[k] as string).split(token).join('[redacted]');
   }
 }

@@ -1,24 +1,6 @@
-export { Mastodon, type MastodonOptions, type PublicStreamOptions, type HashtagStreamOptions } from './mastodon.js';
-export type { StreamHandle, HandleState } from './handle.js';
-export type { StreamOptions } from './options.js';
-export {
-  StreamListener,
-  CallbackStreamListener,
-  type Listener,
-  type CallbackHandlers,
-  type CatchUpGap,
-} from './listener.js';
-export {
-  MastodonError,
-  MastodonNetworkError,
-  MastodonReadTimeout,
-  MastodonMalformedEventError,
-  MastodonIllegalArgumentError,
-  MastodonAPIError,
-  type MalformedReason,
-  type NetworkErrorOptions,
-} from './errors/index.js';
-export type { StreamEventMap, StreamEventName, StreamEvent, StreamName } from './events.js';
+// The main entry: everything of the SSE-only entry, with the full client in place of the
+// SSE-only one (SSE and WebSocket, catch-up, async iteration). A local export wins over the
+// same name from `export *`.
+export * from './sse.js';
+export { Mastodon } from './mastodon.js';
 export type { UnknownStreamEvent } from './iterate.js';
-export type { StreamType } from './streams.js';
-export type * from './entities.js';

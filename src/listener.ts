@@ -142,7 +142,7 @@ export class CallbackStreamListener extends StreamListener {
 
 // Listener methods that are not event handlers: an event whose name maps onto one of these
 // (`abort` → `onAbort`) is an unknown event, never a call into the listener's machinery.
-const RESERVED = new Set(['onAbort', 'onAnyEvent', 'onUnknownEvent', 'onListenerError', 'onCatchUpGap']);
+const RESERVED = /^on(?:Abort|AnyEvent|UnknownEvent|ListenerError|CatchUpGap)$/;
 
 // Event name → method name, computed once per distinct name. Mastodon sends a handful of
 // names, so the cache stays tiny; it is capped so a hostile server cannot grow it forever.
@@ -152,9 +152,8 @@ const methodNames = new Map<string, string | null>();
 export const methodNameFor = (event: string): string | null => {
   let m = methodNames.get(event);
   if (m === undefined) {
-    let name = 'on';
-    for (const part of event.split(/[._]/)) name += part.charAt(0).toUpperCase() + part.slice(1);
-    m = RESERVED.has(name) ? null : name;
+    m = 'on' + ('.' + event).replace(/[._]+(.?)/g, (_, c: string) => c.toUpperCase());
+    if (RESERVED.test(m)) m = null;
     if (methodNames.size < 256) methodNames.set(event, m);
   }
   return m;
@@ -171,10 +170,13 @@ export class Dispatcher {
   /** Cleared by `close()`: from then on no listener method runs. */
   active = true;
 
-  constructor(
-    readonly listener: Listener,
-    readonly forStream: StreamName,
-  ) {}
+  readonly listener: Listener;
+  readonly forStream: StreamName;
+
+  constructor(listener: Listener, forStream: StreamName) {
+    this.listener = listener;
+    this.forStream = forStream;
+  }
 
   /** Calls `listener[method](...args)` with exactly those arguments if it is a function; returns whether it was. */
   call(method: string, ...args: unknown[]): boolean {
@@ -189,16 +191,14 @@ export class Dispatcher {
     return true;
   }
 
-  /** Delivers one event: `onAnyEvent` first, then its own method or `onUnknownEvent`. */
+  /**
+   * Delivers one event: `onAnyEvent` first, then its own method or `onUnknownEvent`. An event
+   * without payload (`filters_changed`) calls its method with no argument.
+   */
   event(name: string, payload: unknown, stream: StreamName = this.forStream): void {
     this.call('onAnyEvent', name, payload, stream);
-    const method = methodNameFor(name);
-    if (name === 'filters_changed') {
-      if (this.call('onFiltersChanged')) return;
-    } else if (method !== null && this.call(method, payload)) {
-      return;
-    }
-    this.call('onUnknownEvent', name, payload);
+    const m = methodNameFor(name);
+    if (!(m && (payload === undefined ? this.call(m) : this.call(m, payload)))) this.call('onUnknownEvent', name, payload);
   }
 
   heartbeat(): void {

@@ -1,158 +1,24 @@
-import { discoverStreamingBase } from './discovery.js';
+import { catchUp } from './catchup.js';
+import { Mastodon as SseMastodon } from './client.js';
 import type { StreamEvent } from './events.js';
-import { Dispatcher, type Listener } from './listener.js';
-import { Stream, type StreamHandle } from './handle.js';
+import type { EventGate, Stream } from './handle.js';
 import { iterate, type UnknownStreamEvent } from './iterate.js';
-import { resolveStreamOptions, type StreamOptions } from './options.js';
-import { defaultFetch, lenientDecoder } from './platform.js';
-import { publicType, streamName, streamSpec, type StreamSpec, type StreamType } from './streams.js';
-import { SseTransport } from './transport/sse.js';
+import type { Dispatcher, Listener } from './listener.js';
+import type { ResolvedStreamOptions, StreamOptions } from './options.js';
+import { streamSpec, type StreamSpec, type StreamType } from './streams.js';
 import type { Transport } from './transport/types.js';
 import { WsTransport } from './transport/websocket.js';
-import { normaliseBaseUrl, streamingBaseFrom } from './url.js';
 
-export interface MastodonOptions {
-  /** The instance, e.g. `https://mastodon.example`; `https://` is assumed, one trailing slash dropped. */
-  apiBaseUrl: string;
-  /** A user access token; needed for every stream since Mastodon 4.2, not for `streamHealthy()`. */
-  accessToken?: string;
-  /** Skip discovery and stream from here. */
-  streamingBaseUrl?: string;
-  /** `'sse'` (default) or `'websocket'`. */
-  transport?: 'sse' | 'websocket';
-  /** A fetch implementation; defaults to `globalThis.fetch`. */
-  fetch?: typeof fetch;
-  /** A WebSocket class, for runtimes without one (Node 20: the `ws` package). */
-  WebSocket?: unknown;
-  /** WebSocket only: send the token as `?access_token=` (it may end up in server logs). Default false. */
-  tokenInQuery?: boolean;
-  /** Sent as `User-Agent` where the runtime lets a script set it. */
-  userAgent?: string;
-  /** Connect timeout, seconds (Mastodon.py's `request_timeout`). Default 300. */
-  requestTimeoutSec?: number;
-}
-
-/** Options for `streamPublic`. */
-export interface PublicStreamOptions extends StreamOptions {
-  local?: boolean;
-  remote?: boolean;
-  onlyMedia?: boolean;
-}
-
-/** Options for `streamHashtag`. */
-export interface HashtagStreamOptions extends StreamOptions {
-  local?: boolean;
-}
-
-type Async<O> = O & { runAsync: true };
-type Blocking<O> = O & { runAsync?: false };
+export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from './client.js';
 
 /**
- * A Mastodon client for the streaming API: Mastodon.py's `Mastodon`, streaming part, in
- * camelCase. Every `stream*` method either blocks (returns a promise that settles when the
- * stream ends) or, with `runAsync: true`, returns a `StreamHandle` at once.
+ * The full client: everything of the SSE-only one, plus `transport: 'websocket'` (every stream
+ * of this client on one shared socket), `catchUp` (REST gap filling after a reconnect) and
+ * `stream()` (async iteration).
  */
-export class Mastodon {
-  readonly apiBaseUrl: string;
-  readonly accessToken?: string;
-  readonly transport: 'sse' | 'websocket';
-  readonly requestTimeoutSec: number;
-  protected readonly options: MastodonOptions;
-  private _basePromise?: Promise<string>;
+export class Mastodon extends SseMastodon {
   /** The one shared socket of `transport: 'websocket'`. */
   private _socket?: WsTransport;
-
-  constructor(options: MastodonOptions) {
-    this.options = options;
-    this.apiBaseUrl = normaliseBaseUrl(options.apiBaseUrl);
-    if (options.accessToken) this.accessToken = options.accessToken;
-    this.transport = options.transport ?? 'sse';
-    this.requestTimeoutSec = options.requestTimeoutSec ?? 300;
-  }
-
-  /** The streaming base URL: `streamingBaseUrl`, else discovered once and cached. */
-  streamingBase(): Promise<string> {
-    if (!this._basePromise) {
-      const fixed = this.options.streamingBaseUrl;
-      if (fixed) {
-        this._basePromise = Promise.resolve(streamingBaseFrom(normaliseBaseUrl(fixed)) ?? normaliseBaseUrl(fixed));
-      } else {
-        const p = discoverStreamingBase(this.apiBaseUrl, this._fetchFn(), this.requestTimeoutSec * 1000).then(({ base, cache }) => {
-          if (!cache && this._basePromise === p) this._basePromise = undefined;
-          return base;
-        });
-        this._basePromise = p;
-      }
-    }
-    return this._basePromise;
-  }
-
-  /** `GET /api/v1/streaming/health`, no token: true iff 200 with body `OK` or `success`. Never throws. */
-  async streamHealthy(): Promise<boolean> {
-    try {
-      const res = await this._fetchFn()((await this.streamingBase()) + '/api/v1/streaming/health', { credentials: 'omit', cache: 'no-store' });
-      const body = lenientDecoder().decode(await res.arrayBuffer()).trim();
-      return res.status === 200 && (body === 'OK' || body === 'success');
-    } catch {
-      return false;
-    }
-  }
-
-  /** The user's home timeline and notifications: `/api/v1/streaming/user`. */
-  streamUser(listener: Listener, options: Async<StreamOptions>): StreamHandle;
-  streamUser(listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
-  streamUser(listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
-  streamUser(listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
-    return this._open(streamSpec('user'), listener, options);
-  }
-
-  /** The user's notifications only: `/api/v1/streaming/user/notification`. */
-  streamUserNotification(listener: Listener, options: Async<StreamOptions>): StreamHandle;
-  streamUserNotification(listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
-  streamUserNotification(listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
-  streamUserNotification(listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
-    return this._open(streamSpec('user:notification'), listener, options);
-  }
-
-  /** The federated timeline, or with `local`/`remote` one side of it; `onlyMedia` for posts with media. */
-  streamPublic(listener: Listener, options: Async<PublicStreamOptions>): StreamHandle;
-  streamPublic(listener: Listener, options?: Blocking<PublicStreamOptions>): Promise<void>;
-  streamPublic(listener: Listener, options?: PublicStreamOptions): StreamHandle | Promise<void>;
-  streamPublic(listener: Listener, options: PublicStreamOptions = {}): StreamHandle | Promise<void> {
-    return this._open(streamSpec(publicType(options)), listener, options);
-  }
-
-  /** The local timeline: `streamPublic(listener, { local: true })`. */
-  streamLocal(listener: Listener, options: Async<PublicStreamOptions>): StreamHandle;
-  streamLocal(listener: Listener, options?: Blocking<PublicStreamOptions>): Promise<void>;
-  streamLocal(listener: Listener, options?: PublicStreamOptions): StreamHandle | Promise<void>;
-  streamLocal(listener: Listener, options: PublicStreamOptions = {}): StreamHandle | Promise<void> {
-    return this.streamPublic(listener, { ...options, local: true });
-  }
-
-  /** Posts with a hashtag (without `#`), optionally local only. */
-  streamHashtag(tag: string, listener: Listener, options: Async<HashtagStreamOptions>): StreamHandle;
-  streamHashtag(tag: string, listener: Listener, options?: Blocking<HashtagStreamOptions>): Promise<void>;
-  streamHashtag(tag: string, listener: Listener, options?: HashtagStreamOptions): StreamHandle | Promise<void>;
-  streamHashtag(tag: string, listener: Listener, options: HashtagStreamOptions = {}): StreamHandle | Promise<void> {
-    return this._open(streamSpec(options.local ? 'hashtag:local' : 'hashtag', { tag }), listener, options);
-  }
-
-  /** A list of the user's: `id` is the list id or a list object. */
-  streamList(id: string | { id: string }, listener: Listener, options: Async<StreamOptions>): StreamHandle;
-  streamList(id: string | { id: string }, listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
-  streamList(id: string | { id: string }, listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
-  streamList(id: string | { id: string }, listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
-    return this._open(streamSpec('list', { list: id }), listener, options);
-  }
-
-  /** The user's direct conversations. */
-  streamDirect(listener: Listener, options: Async<StreamOptions>): StreamHandle;
-  streamDirect(listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
-  streamDirect(listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
-  streamDirect(listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
-    return this._open(streamSpec('direct'), listener, options);
-  }
 
   /**
    * Any stream as an async iterable of typed events: `for await (const e of
@@ -165,38 +31,16 @@ export class Mastodon {
     options: Omit<StreamOptions, 'runAsync'> = {},
   ): AsyncIterableIterator<StreamEvent | UnknownStreamEvent> {
     const spec = streamSpec(name, params);
-    return iterate((listener) => this._start(spec, listener, { ...options, runAsync: true }));
+    return iterate((listener: Listener): Stream => this._start(spec, listener, { ...options, runAsync: true }));
   }
 
-  /** Opens a stream in either mode. */
-  protected _open(spec: StreamSpec, listener: Listener, options: StreamOptions): StreamHandle | Promise<void> {
-    const stream = this._start(spec, listener, options);
-    return options.runAsync ? stream : stream.run();
+  protected override _gate(d: Dispatcher, spec: StreamSpec, opts: ResolvedStreamOptions): EventGate | undefined {
+    return opts.catchUp ? catchUp(d, spec, this._fetchFn(), this.apiBaseUrl, this.accessToken, opts) : undefined;
   }
 
-  /** Builds the handle; async handles start running at once. */
-  protected _start(spec: StreamSpec, listener: Listener, options: StreamOptions): Stream {
-    const opts = resolveStreamOptions(options, this.requestTimeoutSec);
-    const stream = new Stream(this._transportFor(opts.maxEventBytes), spec, new Dispatcher(listener, streamName(spec)), opts, this.accessToken);
-    if (opts.runAsync) void stream.run();
-    return stream;
-  }
-
-  protected _transportFor(maxEventBytes: number): Transport {
-    if (this.transport === 'websocket') {
-      const socket = (this._socket ??= new WsTransport(this.options, () => this.streamingBase(), () => this._fetchFn()));
-      return { connect: (spec, hooks, signal) => socket.connect(spec, hooks, signal, maxEventBytes) };
-    }
-    return new SseTransport({
-      fetch: this._fetchFn(),
-      base: () => this.streamingBase(),
-      ...(this.accessToken !== undefined && { accessToken: this.accessToken }),
-      ...(this.options.userAgent !== undefined && { userAgent: this.options.userAgent }),
-      maxEventBytes,
-    });
-  }
-
-  protected _fetchFn(): typeof fetch {
-    return this.options.fetch ?? defaultFetch();
+  protected override _transportFor(maxEventBytes: number): Transport {
+    if (this.transport !== 'websocket') return super._transportFor(maxEventBytes);
+    const socket = (this._socket ??= new WsTransport(this.options, () => this.streamingBase(), () => this._fetchFn()));
+    return { connect: (spec, hooks, signal) => socket.connect(spec, hooks, signal, maxEventBytes) };
   }
 }

@@ -25,25 +25,27 @@ export interface StreamOptions {
 /** Options with every default filled in. */
 export type ResolvedStreamOptions = Required<Omit<StreamOptions, 'signal'>> & { signal?: AbortSignal; requestTimeoutSec: number };
 
-export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
+const DEFAULTS = {
+  runAsync: false,
+  reconnectAsync: false,
+  reconnectAsyncWaitSec: 5,
+  reconnectAsyncMaxWaitSec: 300,
+  timeoutSec: 60,
+  catchUp: false,
+  catchUpMaxItems: 400,
+  maxEventBytes: 16 * 1024 * 1024,
+};
 
+/** Fills in the defaults and refuses numbers that make no sense (negative, infinite, NaN, a zero timeout). */
 export function resolveStreamOptions(o: StreamOptions, requestTimeoutSec: number): ResolvedStreamOptions {
-  const r: ResolvedStreamOptions = {
-    runAsync: o.runAsync ?? false,
-    reconnectAsync: o.reconnectAsync ?? false,
-    reconnectAsyncWaitSec: o.reconnectAsyncWaitSec ?? 5,
-    reconnectAsyncMaxWaitSec: o.reconnectAsyncMaxWaitSec ?? 300,
-    timeoutSec: o.timeoutSec ?? 60,
-    catchUp: o.catchUp ?? false,
-    catchUpMaxItems: o.catchUpMaxItems ?? 400,
-    maxEventBytes: o.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
-    requestTimeoutSec,
-  };
-  // A wait of 0 is allowed (tests, local servers); a timeout or size of 0 would make no sense.
-  for (const [key, min] of [['reconnectAsyncWaitSec', 0], ['reconnectAsyncMaxWaitSec', 0], ['timeoutSec', 1e-3], ['catchUpMaxItems', 0], ['maxEventBytes', 1], ['requestTimeoutSec', 1e-3]] as const) {
+  const r: Record<string, unknown> = { signal: o.signal, requestTimeoutSec };
+  for (const key in DEFAULTS) r[key] = o[key as keyof StreamOptions] ?? DEFAULTS[key as keyof typeof DEFAULTS];
+  for (const key in r) {
     const v = r[key];
-    if (typeof v !== 'number' || !(v >= min) || v === Infinity) throw new MastodonIllegalArgumentError(`${key} must be a number ≥ ${min}`);
+    // A wait of 0 is fine (tests, local servers); a timeout of 0 is not.
+    if (typeof v == 'number' && !(v >= 0 && v < Infinity && (v > 0 || key.includes('Wait') || key[0] == 'c'))) {
+      throw new MastodonIllegalArgumentError(key + ' must be a number ≥ 0' + (key.includes('Wait') ? '' : ' and not 0'));
+    }
   }
-  if (o.signal) r.signal = o.signal;
-  return r;
+  return r as ResolvedStreamOptions;
 }

@@ -10,25 +10,38 @@
 
 export type TimerId = ReturnType<typeof setTimeout>;
 
+type Global = {
+  fetch?: typeof fetch;
+  WebSocket?: typeof WebSocket;
+  console?: Console;
+  addEventListener?: (type: string, fn: () => void) => void;
+  removeEventListener?: (type: string, fn: () => void) => void;
+};
+const g = (): Global => globalThis as Global;
+
 export const now = (): number => Date.now();
 
 export const random = (): number => Math.random();
 
 export const setTimer = (fn: () => void, ms: number): TimerId => setTimeout(fn, ms);
 
-export const clearTimer = (id: TimerId | undefined): void => {
-  if (id !== undefined) clearTimeout(id);
-};
+/** `clearTimeout(undefined)` is a no-op in every runtime. */
+export const clearTimer = (id: TimerId | undefined): void => clearTimeout(id);
+
+/** A signal that aborts itself after `ms`. */
+export const timeoutSignal = (ms: number): AbortSignal => AbortSignal.timeout(ms);
+
+export const abortController = (): AbortController => new AbortController();
 
 export const defaultFetch = (): typeof fetch => {
-  const f = (globalThis as { fetch?: typeof fetch }).fetch;
-  if (typeof f !== 'function') throw new TypeError('No fetch() in this runtime: pass the `fetch` option');
+  const f = g().fetch;
+  if (!f) throw new TypeError('No fetch() in this runtime: pass the `fetch` option');
   // Some runtimes throw "Illegal invocation" when fetch is called detached from its global.
   return f.bind(globalThis);
 };
 
 export const defaultWebSocket = (): typeof WebSocket => {
-  const W = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
+  const W = g().WebSocket;
   if (!W) throw new TypeError('No WebSocket in this runtime: pass the `WebSocket` option');
   return W;
 };
@@ -36,28 +49,17 @@ export const defaultWebSocket = (): typeof WebSocket => {
 /** A strict UTF-8 decoder: malformed input throws instead of turning into U+FFFD. */
 export const strictDecoder = (): TextDecoder => new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-export const reportError = (...args: unknown[]): void => {
-  (globalThis as { console?: Console }).console?.error(...args);
-};
+/** A lenient UTF-8 decoder, for error bodies that only feed a message. */
+export const lenientDecoder = (): TextDecoder => new TextDecoder();
+
+export const reportError = (...args: unknown[]): void => g().console?.error(...args);
 
 /**
  * Calls `fn` when the runtime says the network is back (`online` on `window` or a worker's
- * global scope). Returns the function that stops listening. A no-op where there is no such
- * event (Node, Deno, Bun).
+ * global scope). Returns the function that stops listening. Where there is no such event
+ * (Node, Bun) nothing happens; Deno has the methods but never fires it.
  */
 export const onOnline = (fn: () => void): (() => void) => {
-  const target = globalThis as {
-    addEventListener?: (type: string, fn: () => void) => void;
-    removeEventListener?: (type: string, fn: () => void) => void;
-  };
-  if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') {
-    return () => {};
-  }
-  target.addEventListener('online', fn);
-  return () => target.removeEventListener?.('online', fn);
+  g().addEventListener?.('online', fn);
+  return () => g().removeEventListener?.('online', fn);
 };
-
-export const abortController = (): AbortController => new AbortController();
-
-/** A lenient UTF-8 decoder, for error bodies that only feed a message. */
-export const lenientDecoder = (): TextDecoder => new TextDecoder();

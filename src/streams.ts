@@ -30,51 +30,44 @@ export interface StreamSpec {
 // The twelve stream names of PROTOCOL.md, as one pattern rather than a table.
 const TYPE = /^(?:user(?::notification)?|public(?::local|:remote)?(?::media)?|hashtag(?::local)?|list|direct)$/;
 
+const bad = (message: string): never => {
+  throw new MastodonIllegalArgumentError(message);
+};
+
 /** Checks a stream description. */
 export function streamSpec(type: string, params: { tag?: string; list?: string | { id: string } } = {}): StreamSpec {
-  if (!TYPE.test(type)) throw new MastodonIllegalArgumentError(`Unknown stream type: ${type}`);
+  if (!TYPE.test(type)) bad('Unknown stream type: ' + type);
   const t = type as StreamType;
-  if (t[0] === 'h') {
+  if (t[0] == 'h') {
     const tag = params.tag;
-    if (typeof tag !== 'string' || tag === '') throw new MastodonIllegalArgumentError('A hashtag stream needs a tag');
-    if (tag[0] === '#') throw new MastodonIllegalArgumentError('Tag parameter should omit leading #');
-    return { type: t, tag };
+    if (!tag || typeof tag != 'string') bad('A hashtag stream needs a tag');
+    if (tag![0] == '#') bad('Tag parameter should omit leading #');
+    return { type: t, tag: tag! };
   }
-  if (t === 'list') {
+  if (t == 'list') {
     const raw = params.list;
-    const id = typeof raw === 'object' && raw !== null ? raw.id : raw;
-    if (id == null || String(id) === '') throw new MastodonIllegalArgumentError('A list stream needs a list id');
-    return { type: t, list: String(id) };
+    const list = String((typeof raw == 'object' ? raw?.id : raw) ?? '');
+    if (!list) bad('A list stream needs a list id');
+    return { type: t, list };
   }
   return { type: t };
 }
 
 /** `public` + `{local, remote, onlyMedia}` → `public:local:media` and friends. */
-export function publicType(opts: { local?: boolean; remote?: boolean; onlyMedia?: boolean }): StreamType {
-  if (opts.local && opts.remote) throw new MastodonIllegalArgumentError('Cannot stream both local and remote only');
-  let t = 'public';
-  if (opts.local) t += ':local';
-  else if (opts.remote) t += ':remote';
-  if (opts.onlyMedia) t += ':media';
-  return t as StreamType;
+export function publicType(o: { local?: boolean; remote?: boolean; onlyMedia?: boolean }): StreamType {
+  if (o.local && o.remote) bad('Cannot stream both local and remote only');
+  return ('public' + (o.local ? ':local' : o.remote ? ':remote' : '') + (o.onlyMedia ? ':media' : '')) as StreamType;
 }
 
 /** The SSE path and query for a stream: `/api/v1/streaming/public/local?only_media=true`. */
-export function ssePath(spec: StreamSpec): string {
-  const parts = spec.type.split(':');
-  const media = parts[parts.length - 1] === 'media';
-  if (media) parts.pop();
-  let path = '/api/v1/streaming/' + parts.join('/');
-  const query: string[] = [];
-  if (spec.tag !== undefined) query.push('tag=' + encodeURIComponent(spec.tag));
-  if (spec.list !== undefined) query.push('list=' + encodeURIComponent(spec.list));
-  if (media) query.push('only_media=true');
-  if (query.length) path += '?' + query.join('&');
-  return path;
+export function ssePath({ type, tag, list }: StreamSpec): string {
+  const media = type.endsWith(':media');
+  const query = tag != null ? 'tag=' + encodeURIComponent(tag) : list != null ? 'list=' + encodeURIComponent(list) : media ? 'only_media=true' : '';
+  return '/api/v1/streaming/' + type.replace(':media', '').replace(':', '/').replace(':', '/') + (query && '?' + query);
 }
 
 /** The `forStream` array: `['user']`, `['hashtag', 'cats']`, `['list', '12']`. */
-export function streamName(spec: StreamSpec): readonly string[] {
-  const param = spec.tag ?? spec.list;
-  return param === undefined ? [spec.type] : [spec.type, param];
+export function streamName({ type, tag, list }: StreamSpec): readonly string[] {
+  const param = tag ?? list;
+  return param == null ? [type] : [type, param];
 }

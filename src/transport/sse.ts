@@ -1,79 +1,53 @@
-import { MastodonMalformedEventError } from '../errors/MastodonMalformedEventError.js';
+import type { Mastodon } from '../client.js';
+import { MastodonError } from '../errors/MastodonError.js';
 import { MastodonNetworkError } from '../errors/MastodonNetworkError.js';
 import { toPayload } from '../payload.js';
 import { createSseParser } from '../sse/parser.js';
-import { ssePath, type StreamSpec } from '../streams.js';
+import { ssePath } from '../streams.js';
 import { errorFromResponse } from './response-error.js';
-import type { ConnectionHooks, Transport } from './types.js';
-import { untilAborted } from '../utils/abort.js';
-
-export interface SseTransportOptions {
-  fetch: typeof fetch;
-  /** Resolves the streaming base URL (discovery, cached by the client). */
-  base: () => Promise<string>;
-  accessToken?: string;
-  userAgent?: string;
-  maxEventBytes: number;
-}
+import type { Transport } from './types.js';
 
 /**
  * Mastodon's Server-Sent Events endpoints, read with `fetch` and `response.body`: one HTTP
- * request per stream, token in the `Authorization` header only.
+ * request per stream, the token in the `Authorization` header only.
  */
-export class SseTransport implements Transport {
-  constructor(private readonly _opts: SseTransportOptions) {}
-
-  async connect(spec: StreamSpec, hooks: ConnectionHooks, signal: AbortSignal): Promise<void> {
-    const opts = this._opts;
+export const sseTransport = (client: Mastodon, maxEventBytes: number): Transport => ({
+  async connect(spec, hooks, signal) {
     const path = ssePath(spec);
-    const url = (await untilAborted(opts.base(), signal)) + path;
+    const token = client.accessToken;
+    const agent = client.options.userAgent;
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
-    if (opts.accessToken) headers.Authorization = 'Bearer ' + opts.accessToken;
-    if (opts.userAgent) headers['User-Agent'] = opts.userAgent;
-
+    if (token) headers.Authorization = 'Bearer ' + token;
+    if (agent) headers['User-Agent'] = agent;
     let res: Response;
     try {
+      // Discovery is shared by every stream of the client and cannot itself be aborted, so it
+      // races the signal: close() must not wait for it.
+      const base = await Promise.race([client.streamingBase(), new Promise<never>((_, reject) => signal.addEventListener('abort', reject))]);
       // credentials: 'omit' because Mastodon answers `Access-Control-Allow-Origin: *` without
       // allow-credentials; cache: 'no-store' so no layer tries to keep an endless body.
-      res = await opts.fetch(url, { headers, signal, credentials: 'omit', cache: 'no-store' });
+      res = await client._fetchFn()(base + path, { headers, signal, credentials: 'omit', cache: 'no-store' });
     } catch (cause) {
-      throw new MastodonNetworkError(`Could not connect to ${path}`, { cause });
+      throw new MastodonNetworkError('Could not connect to ' + path, { cause });
     }
-    if (res.status !== 200) throw await errorFromResponse(res, path, signal);
+    if (res.status != 200) throw await errorFromResponse(res, path);
     const type = res.headers.get('content-type');
-    if (type !== null && !type.includes('text/event-stream')) {
+    if (!res.body || (type && !type.includes('text/event-stream'))) {
       void res.body?.cancel().catch(() => {});
       throw new MastodonNetworkError(`${path} answered 200 with ${type}, not an event stream`, { status: 200 });
     }
-    if (!res.body) throw new MastodonNetworkError(`${path} answered without a body`, { status: 200 });
-
     hooks.open();
-    const feed = createSseParser(
-      {
-        event: (name, data) => hooks.event(name, toPayload(name, data)),
-        heartbeat: () => hooks.heartbeat(),
-      },
-      opts.maxEventBytes,
-    );
+    const feed = createSseParser({ event: (name, data) => hooks.event(name, toPayload(name, data)), heartbeat: hooks.heartbeat }, maxEventBytes);
     const reader = res.body.getReader();
     try {
-      for (;;) {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
-        try {
-          chunk = await reader.read();
-        } catch (cause) {
-          throw new MastodonNetworkError(`Connection to ${path} lost`, { cause });
-        }
-        if (chunk.done) return;
+      for (let chunk; !(chunk = await reader.read()).done; ) {
         hooks.activity();
         feed(chunk.value);
       }
     } catch (err) {
       // Malformed input or a lost connection: release the body at once.
       void reader.cancel().catch(() => {});
-      throw err instanceof MastodonMalformedEventError || err instanceof MastodonNetworkError
-        ? err
-        : new MastodonNetworkError(`Connection to ${path} failed`, { cause: err });
+      throw err instanceof MastodonError ? err : new MastodonNetworkError('Connection to ' + path + ' lost', { cause: err });
     }
-  }
-}
+  },
+});

@@ -200,6 +200,8 @@ export class WsTransport {
     if (!sub._open) {
       sub._open = true;
       sub._hooks.open();
+      // A settled subscribe is this stream's greeting (SSE's `:)`): the socket is receiving.
+      sub._hooks.activity();
     }
   }
 

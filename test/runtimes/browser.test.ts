@@ -1,6 +1,7 @@
 // Debian's Chromium (playwright-core, no downloaded browser) loads the built package two ways —
 // dist/index.global.js from a plain <script> tag and dist/index.js from <script type="module"> —
 // from a static server on another port than the fake Mastodon, so every request is cross-origin.
+// Each page streams over SSE and over WebSocket (token as the subprotocol, never in the URL).
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -9,11 +10,14 @@ import { startStaticServer, type StaticServer } from './static-server.js';
 import {
   BIG_ID,
   driveUserScenario,
+  expectWebSocketTraffic,
   Lines,
   openConnections,
   requireDist,
   startFake,
+  TRANSPORTS,
   until,
+  wsUpgrades,
   type Fake,
 } from './scenario.js';
 
@@ -56,8 +60,8 @@ async function openPage(kind: 'iife' | 'esm'): Promise<Page> {
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(',') : (v ?? ''));
 
 describe('Chromium page', { timeout: 30_000 }, () => {
-  for (const kind of ['iife', 'esm'] as const) {
-    test(`${kind}: user stream with reconnect, exact callbacks, CORS preflight`, async () => {
+  for (const transport of TRANSPORTS) for (const kind of ['iife', 'esm'] as const) {
+    test(`${kind} over ${transport}: user stream with reconnect, exact callbacks, ${transport === 'sse' ? 'CORS preflight' : 'token as subprotocol'}`, async () => {
       fake = await startFake();
       const page = await openPage(kind);
       // The script tag defines the global; the module leaks none.
@@ -65,17 +69,23 @@ describe('Chromium page', { timeout: 30_000 }, () => {
         kind === 'iife' ? 'function' : 'undefined',
       );
       await page.evaluate(
-        ({ apiUrl, token }) => {
-          (window as any).startUserStreamRecorder((window as any).lib, { apiUrl, token });
+        ({ apiUrl, token, transport }) => {
+          (window as any).startUserStreamRecorder((window as any).lib, { apiUrl, token, transport });
         },
-        { apiUrl: fake.apiUrl, token: fake.token },
+        { apiUrl: fake.apiUrl, token: fake.token, transport },
       );
       const lines = new Lines(`chromium ${kind}`, () =>
         page.evaluate(() => (window as any).__userStreamRecorder.lines.splice(0) as string[]),
         () => `page errors: ${pageErrors.join('\n')}`,
       );
-      const result = await driveUserScenario(fake, lines, 'browser');
+      const result = await driveUserScenario(fake, lines, 'browser', transport);
       expect(result.version).toMatch(/Chrome\/\d+/);
+      if (transport === 'websocket') {
+        expectWebSocketTraffic(fake, 2, 'subprotocol');
+        for (const u of wsUpgrades(fake)) expect(header(u.headers['origin'])).toBe(server!.origin);
+        expect(pageErrors).toStrictEqual([]);
+        return;
+      }
 
       // Cross-origin with an Authorization header: the browser asked first (preflight) …
       const preflights = fake.requests.filter((r) => r.method === 'OPTIONS' && r.path === '/api/v1/streaming/user');
@@ -92,14 +102,15 @@ describe('Chromium page', { timeout: 30_000 }, () => {
       expect(pageErrors).toStrictEqual([]);
     });
 
-    test(`${kind}: for await over mastodon.stream('user'); break closes the connection`, async () => {
+    test(`${kind} over ${transport}: for await over mastodon.stream('user'); break closes the connection`, async () => {
       fake = await startFake();
       const page = await openPage(kind);
       const iteration = page.evaluate(
-        ({ apiUrl, token }) => (window as any).iterateUserStream(apiUrl, token, 2),
-        { apiUrl: fake.apiUrl, token: fake.token },
+        ({ apiUrl, token, transport }) => (window as any).iterateUserStream(apiUrl, token, 2, transport),
+        { apiUrl: fake.apiUrl, token: fake.token, transport },
       );
       await fake.waitForConnections(1, { timeoutMs: 10_000 });
+      if (transport === 'websocket') await fake.waitForSubscriptions(1, { timeoutMs: 10_000 });
       // Heartbeats (every 200 ms) go by in between; they must not be yielded.
       await new Promise((r) => setTimeout(r, 450));
       const s1 = fake.postStatus();
@@ -110,7 +121,8 @@ describe('Chromium page', { timeout: 30_000 }, () => {
         { event: 'delete', id: BIG_ID, payloadType: 'string', stream: ['user'] },
       ]);
       await until('the fake to see the connection closed after break', () => openConnections(fake!) === 0, 5_000);
-      expect(fake.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/streaming/user')).toHaveLength(1);
+      if (transport === 'websocket') expectWebSocketTraffic(fake, 1, 'subprotocol');
+      else expect(fake.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/streaming/user')).toHaveLength(1);
       expect(pageErrors).toStrictEqual([]);
     });
   }

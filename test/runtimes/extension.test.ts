@@ -2,7 +2,8 @@
 // test/runtimes/extension/: a module service worker (static import of dist/index.js) and a
 // classic one (importScripts of dist/index.global.js). Chromium loads each into a fresh
 // persistent profile; the test drives the shared user-stream scenario inside the worker, where
-// there is no window, no document and no XMLHttpRequest.
+// there is no window, no document and no XMLHttpRequest — over SSE and over WebSocket (which
+// keeps an MV3 worker alive; the token goes as the subprotocol).
 import { copyFileSync, existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { chromium, type BrowserContext, type Worker } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { repoRoot } from '../setup/env.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, INSTALL_COMMAND } from '../setup/ensure-chromium.mjs';
-import { driveUserScenario, Lines, requireDist, startFake, type Fake } from './scenario.js';
+import { driveUserScenario, expectWebSocketTraffic, Lines, requireDist, startFake, TRANSPORTS, type Fake } from './scenario.js';
 
 const here = join(repoRoot, 'test', 'runtimes');
 
@@ -50,8 +51,8 @@ function buildExtension(kind: keyof typeof kinds): string {
 }
 
 describe('extension service worker', { timeout: 45_000 }, () => {
-  for (const kind of Object.keys(kinds) as (keyof typeof kinds)[]) {
-    test(`${kind} worker: user stream with reconnect, exact callbacks, close()`, async () => {
+  for (const transport of TRANSPORTS) for (const kind of Object.keys(kinds) as (keyof typeof kinds)[]) {
+    test(`${kind} worker over ${transport}: user stream with reconnect, exact callbacks, close()`, async () => {
       const dir = buildExtension(kind);
       fake = await startFake();
       context = await chromium.launchPersistentContext(join(tmp!, 'profile'), {
@@ -64,15 +65,16 @@ describe('extension service worker', { timeout: 45_000 }, () => {
         context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
       expect(sw.url()).toMatch(new RegExp(`^chrome-extension://[a-p]{32}/${kinds[kind].worker}$`));
       await sw.evaluate(
-        ({ apiUrl, token }) => {
-          (self as any).startRecorder({ apiUrl, token });
+        ({ apiUrl, token, transport }) => {
+          (self as any).startRecorder({ apiUrl, token, transport });
         },
-        { apiUrl: fake.apiUrl, token: fake.token },
+        { apiUrl: fake.apiUrl, token: fake.token, transport },
       );
       const lines = new Lines(`${kind} service worker`, () =>
         sw.evaluate(() => (self as any).__userStreamRecorder.lines.splice(0) as string[]),
       );
-      const result = await driveUserScenario(fake, lines, 'serviceworker');
+      const result = await driveUserScenario(fake, lines, 'serviceworker', transport);
+      if (transport === 'websocket') expectWebSocketTraffic(fake, 2, 'subprotocol');
       expect(result.globals).toStrictEqual({ window: 'undefined', document: 'undefined', XMLHttpRequest: 'undefined' });
       expect(result.version).toMatch(/Chrome\/\d+/);
     });

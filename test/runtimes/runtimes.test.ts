@@ -1,5 +1,7 @@
 // Node 20, Deno and Bun each run the same fixture (fixtures/user-stream.mjs) against the BUILT
-// ES module dist/index.js and a fake Mastodon in this process. The verdict is the fixture's
+// ES module dist/index.js and a fake Mastodon in this process, over SSE and over WebSocket
+// (Node 20 has no WebSocket: the fixture passes the `ws` package's class; Deno and Bun use
+// their built-in one). The verdict is the fixture's
 // RESULT line, compared exactly — an exit code alone proves nothing (Deno can exit 0 after
 // swallowing a rejected top-level await).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -7,19 +9,22 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { repoRoot } from '../setup/env.mjs';
-import { driveUserScenario, Lines, requireDist, startFake, type Fake } from './scenario.js';
+import { driveUserScenario, expectWebSocketTraffic, Lines, requireDist, startFake, TRANSPORTS, type Fake } from './scenario.js';
 
 const fixture = join(repoRoot, 'test', 'runtimes', 'fixtures', 'user-stream.mjs');
 const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
 
-const runtimes: Record<string, { cmd: string; args: string[]; version: RegExp }> = {
-  node: { cmd: process.execPath, args: [fixture], version: /^v20\./ },
+// wsToken: where the token goes over WebSocket — a header where the class takes headers (`ws`),
+// otherwise the subprotocol.
+const runtimes: Record<string, { cmd: string; args: string[]; version: RegExp; wsToken: 'authorization' | 'subprotocol' }> = {
+  node: { cmd: process.execPath, args: [fixture], version: /^v20\./, wsToken: 'authorization' },
   deno: {
     cmd: bin('deno'),
     args: ['run', '--allow-net=127.0.0.1', '--allow-read', '--no-prompt', fixture],
     version: /^2\.9\.6$/,
+    wsToken: 'subprotocol',
   },
-  bun: { cmd: bin('bun'), args: ['run', fixture], version: /^1\.4\.5$/ },
+  bun: { cmd: bin('bun'), args: ['run', fixture], version: /^1\.4\.5$/, wsToken: 'subprotocol' },
 };
 
 const children = new Set<ChildProcess>();
@@ -62,12 +67,13 @@ function runFixture(cmd: string, args: string[], label: string) {
 }
 
 describe('the built package in real runtimes', { timeout: 30_000 }, () => {
-  for (const [name, rt] of Object.entries(runtimes)) {
-    test(`${name}: user stream with reconnect, exact callbacks, close()`, async () => {
+  for (const transport of TRANSPORTS) for (const [name, rt] of Object.entries(runtimes)) {
+    test(`${name} over ${transport}: user stream with reconnect, exact callbacks, close()`, async () => {
       if (name !== 'node') expect(existsSync(rt.cmd), `${rt.cmd} (installed by npm ci)`).toBe(true);
       fake = await startFake();
-      const run = runFixture(rt.cmd, [...rt.args, fake.apiUrl, fake.token], name);
-      const result = await driveUserScenario(fake, run.lines, name);
+      const run = runFixture(rt.cmd, [...rt.args, fake.apiUrl, fake.token, transport], name);
+      const result = await driveUserScenario(fake, run.lines, name, transport);
+      if (transport === 'websocket') expectWebSocketTraffic(fake, 2, rt.wsToken);
       expect(result.version).toMatch(rt.version);
       expect(result.globals.document, 'no DOM in this runtime').toBe('undefined');
       const { code, signal } = await Promise.race([

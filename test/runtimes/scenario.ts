@@ -28,7 +28,11 @@ export interface Fake {
   dropConnections(): void;
   endStreams(): void;
   waitForConnections(n: number, opts?: { timeoutMs?: number }): Promise<unknown>;
+  waitForSubscriptions(n: number, opts?: { timeoutMs?: number }): Promise<unknown>;
   connections(): unknown;
+  wsConnections(): number;
+  subscriptions(): number;
+  wsMessages: { socketId: number; message: unknown }[];
   close(): Promise<void>;
 }
 
@@ -67,6 +71,38 @@ export async function until(what: string, cond: () => boolean, timeoutMs = 10_00
 
 export const userStreamGets = (fake: Fake) =>
   fake.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/streaming/user').length;
+
+export type Transport = 'sse' | 'websocket';
+export const TRANSPORTS: Transport[] = ['sse', 'websocket'];
+
+export const wsUpgrades = (fake: Fake) => fake.requests.filter((r) => r.kind === 'ws');
+
+/** Stream connections so far: SSE GETs of the user stream, or WebSocket upgrades. */
+const streamConnects = (fake: Fake, transport: Transport) =>
+  transport === 'sse' ? userStreamGets(fake) : wsUpgrades(fake).length;
+
+/**
+ * WebSocket: the fake saw one upgrade per connection, never two sockets at once, one
+ * `subscribe user` per socket and nothing else, and the token only where `tokenIn` says.
+ */
+export function expectWebSocketTraffic(fake: Fake, connections: number, tokenIn: 'authorization' | 'subprotocol'): void {
+  const upgrades = wsUpgrades(fake);
+  expect(upgrades.map((u) => u.url)).toStrictEqual(Array(connections).fill('/api/v1/streaming'));
+  for (const u of upgrades) {
+    if (tokenIn === 'authorization') {
+      expect(u.headers['authorization']).toBe(`Bearer ${fake.token}`);
+      expect(u.headers['sec-websocket-protocol']).toBeUndefined();
+    } else {
+      expect(u.headers['sec-websocket-protocol']).toBe(fake.token);
+      expect(u.headers['authorization']).toBeUndefined();
+    }
+  }
+  const sockets = [...new Set(fake.wsMessages.map((m) => m.socketId))];
+  expect(sockets).toHaveLength(connections);
+  expect(fake.wsMessages.map((m) => m.message)).toStrictEqual(Array(connections).fill({ type: 'subscribe', stream: 'user' }));
+  for (const r of fake.requests) expect(r.url).not.toContain(fake.token);
+  expect(fake.requests.filter((r) => r.kind === 'sse')).toStrictEqual([]);
+}
 
 /**
  * Lines from a recorder, wherever it runs. `pull` returns the lines that arrived since the last
@@ -114,6 +150,7 @@ export class Lines {
 
 export interface ScenarioResult {
   runtime: string;
+  transport: Transport;
   version: string;
   globals: { window: string; document: string; XMLHttpRequest: string };
   error: string | null;
@@ -130,15 +167,21 @@ export interface ScenarioResult {
 }
 
 /**
- * Drives the recorder: update, notification, 18-digit delete, heartbeat, dropped connection,
- * reconnect (a second GET arrives), second update after it; the recorder then closes the handle.
+ * Drives the recorder: update, notification, 18-digit delete, heartbeat (SSE only), dropped
+ * connection, reconnect (a second GET or WebSocket upgrade arrives), second update after it; the recorder then closes the handle.
  * Returns the parsed RESULT and checks it exactly.
  */
-export async function driveUserScenario(fake: Fake, lines: Lines, runtime: string): Promise<ScenarioResult> {
+export async function driveUserScenario(fake: Fake, lines: Lines, runtime: string, transport: Transport = 'sse'): Promise<ScenarioResult> {
+  const sse = transport === 'sse';
   await lines.waitFor('READY');
-  // The `:)` greeting arrives as a heartbeat: the stream is connected and being read.
-  await lines.waitFor(/^GOT heartbeat \d+$/);
-  expect(userStreamGets(fake)).toBe(1);
+  if (sse) {
+    // The `:)` greeting arrives as a heartbeat: the stream is connected and being read.
+    await lines.waitFor(/^GOT heartbeat \d+$/);
+  } else {
+    // WebSocket has no heartbeat lines: the subscription at the fake says the stream is up.
+    await fake.waitForSubscriptions(1, { timeoutMs: 10_000 });
+  }
+  expect(streamConnects(fake, transport)).toBe(1);
 
   const s1 = fake.postStatus();
   await lines.waitFor(`GOT update ${s1.id}`);
@@ -147,27 +190,38 @@ export async function driveUserScenario(fake: Fake, lines: Lines, runtime: strin
   fake.publish({ stream: 'user' }, 'delete', BIG_ID);
   await lines.waitFor(`GOT delete ${BIG_ID}`);
   // At least one real `:thump` heartbeat besides the greeting (heartbeatMs: 200).
-  await lines.waitFor(/^GOT heartbeat ([2-9]|\d\d+)$/, 5_000, { fromStart: true });
+  if (sse) await lines.waitFor(/^GOT heartbeat ([2-9]|\d\d+)$/, 5_000, { fromStart: true });
 
   fake.dropConnections();
-  await until('the reconnect request (a second GET /api/v1/streaming/user)', () => userStreamGets(fake) === 2, 10_000);
-  // The client reconnects only after it has read the first connection to its end, so any
-  // heartbeat from now on comes from the new connection.
-  await lines.skipToEnd();
-  await lines.waitFor(/^GOT heartbeat \d+$/, 10_000);
+  if (sse) {
+    await until('the reconnect request (a second GET /api/v1/streaming/user)', () => userStreamGets(fake) === 2, 10_000);
+    // The client reconnects only after it has read the first connection to its end, so any
+    // heartbeat from now on comes from the new connection.
+    await lines.skipToEnd();
+    await lines.waitFor(/^GOT heartbeat \d+$/, 10_000);
+  } else {
+    await until(
+      'the reconnect (a second upgrade, subscribed to user again)',
+      () => wsUpgrades(fake).length === 2 && fake.wsMessages.length === 2 && fake.subscriptions() === 1,
+      10_000,
+    );
+    expect(fake.wsConnections(), 'one socket at a time').toBe(1);
+  }
   const s2 = fake.postStatus();
   await lines.waitFor(`GOT update ${s2.id}`);
 
   const m = await lines.waitFor(/^RESULT (.*)$/, 15_000);
   const result = JSON.parse(m[1]!) as ScenarioResult;
 
-  expect(result.heartbeats, 'greeting + heartbeats on both connections').toBeGreaterThanOrEqual(3);
+  if (sse) expect(result.heartbeats, 'greeting + heartbeats on both connections').toBeGreaterThanOrEqual(3);
   expect(result).toStrictEqual({
     runtime,
+    transport,
     version: result.version,
     globals: result.globals,
     error: null,
-    firstCallback: 'heartbeat',
+    // WebSocket carries no comment lines: no handleHeartbeat over it.
+    firstCallback: sse ? 'heartbeat' : 'update',
     events: [
       ['update', s1.id, 'string'],
       ['notification', n.id, 'mention'],
@@ -175,7 +229,7 @@ export async function driveUserScenario(fake: Fake, lines: Lines, runtime: strin
       ['abort', 'MastodonNetworkError'],
       ['update', s2.id, 'string'],
     ],
-    heartbeats: result.heartbeats,
+    heartbeats: sse ? result.heartbeats : 0,
     receivingAtFirstUpdate: true,
     aliveBeforeClose: true,
     aliveAfterClose: false,
@@ -185,7 +239,7 @@ export async function driveUserScenario(fake: Fake, lines: Lines, runtime: strin
     unhandled: [],
   });
   expect(BigInt(BIG_ID) > 2n ** 53n).toBe(true);
-  expect(userStreamGets(fake), 'exactly one reconnect').toBe(2);
+  expect(streamConnects(fake, transport), 'exactly one reconnect').toBe(2);
   // close() aborted the request: the fake sees no open stream any more.
   await until('the fake to see the stream closed', () => openConnections(fake) === 0, 5_000);
   return result;

@@ -14,7 +14,7 @@ const types: Record<string, string> = {
   '.json': 'application/json',
   '.ts': 'text/plain; charset=utf-8',
 };
-const allowed = ['/dist/', '/test/runtimes/'];
+const defaultAllowed = ['/dist/', '/test/runtimes/'];
 
 export interface StaticServer {
   origin: string;
@@ -22,7 +22,8 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function startStaticServer(): Promise<StaticServer> {
+/** `allowed`: path prefixes served (default `/dist/` and `/test/runtimes/`); anything else is 404. */
+export async function startStaticServer(allowed: string[] = defaultAllowed): Promise<StaticServer> {
   const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);

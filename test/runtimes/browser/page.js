@@ -3,8 +3,8 @@
 
 // `for await` over mastodon.stream('user'): collects `count` events, then `break`s, which must
 // close the connection. Heartbeats must not be yielded.
-window.iterateUserStream = async function (apiUrl, token, count) {
-  const mastodon = new window.lib.Mastodon({ apiBaseUrl: apiUrl, accessToken: token });
+window.iterateUserStream = async function (apiUrl, token, count, transport) {
+  const mastodon = new window.lib.Mastodon({ apiBaseUrl: apiUrl, accessToken: token, transport: transport || 'sse' });
   const got = [];
   window.iterationStarted = true;
   for await (const e of mastodon.stream('user')) {

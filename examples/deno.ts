@@ -1,0 +1,30 @@
+// Deno 2: your home timeline and notifications over Server-Sent Events, typed.
+//   MASTODON_URL=https://mastodon.example MASTODON_TOKEN=… \
+//     deno run --allow-net --allow-env=MASTODON_URL,MASTODON_TOKEN examples/deno.ts
+// In your own project: `deno add npm:mastodon-streaming` (or import 'npm:mastodon-streaming').
+import { Mastodon, StreamListener, type Notification, type Status } from 'mastodon-streaming';
+
+class Printer extends StreamListener {
+  override onUpdate(status: Status): void {
+    console.log(`update ${status.id} @${status.account.acct}`);
+  }
+  override onNotification(notification: Notification): void {
+    console.log(`notification ${notification.id} ${notification.type} from @${notification.account.acct}`);
+  }
+  override onDelete(statusId: string): void {
+    console.log(`delete ${statusId}`);
+  }
+  override onAbort(err: Error): void {
+    console.error(`stream interrupted: ${err.message}`);
+  }
+}
+
+const mastodon = new Mastodon({
+  apiBaseUrl: Deno.env.get('MASTODON_URL') ?? '',
+  accessToken: Deno.env.get('MASTODON_TOKEN'),
+});
+
+const handle = mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
+Deno.addSignalListener('SIGINT', () => handle.close());
+await handle.done;
+Deno.exit(0); // the signal listener would otherwise keep Deno running

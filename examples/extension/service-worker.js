@@ -1,0 +1,52 @@
+// MV3 background service worker ("type": "module"). mastodon-streaming.js is
+// node_modules/mastodon-streaming/dist/index.js, copied next to this file.
+// Over WebSocket: since Chrome 116 WebSocket traffic keeps a service worker alive, and the
+// library sends a keepalive every 20 s. The instance URL and token live in
+// chrome.storage.session (memory only, never written to disk), never in a URL.
+import { Mastodon } from './mastodon-streaming.js';
+
+const recent = []; // the last 50 lines, for a popup to show
+let handle;
+
+function print(line) {
+  recent.push(line);
+  if (recent.length > 50) recent.shift();
+  console.log(line);
+}
+
+async function connect({ instanceUrl, token }) {
+  handle?.close();
+  await chrome.storage.session.set({ instanceUrl, token });
+  const mastodon = new Mastodon({ apiBaseUrl: instanceUrl, accessToken: token, transport: 'websocket' });
+  handle = mastodon.streamUser(
+    {
+      onUpdate: (status) => print(`update ${status.id} @${status.account.acct}`),
+      onNotification: (n) => print(`notification ${n.id} ${n.type} from @${n.account.acct}`),
+      onDelete: (id) => print(`delete ${id}`),
+    },
+    { runAsync: true, reconnectAsync: true },
+  );
+}
+
+async function disconnect() {
+  handle?.close();
+  handle = undefined;
+  await chrome.storage.session.remove(['instanceUrl', 'token']);
+}
+
+// A popup or options page sends {type: 'connect', instanceUrl, token}, {type: 'disconnect'}
+// or {type: 'recent'}.
+chrome.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+  if (message?.type === 'recent') sendResponse(recent);
+  const action = message?.type === 'connect' ? connect(message) : message?.type === 'disconnect' ? disconnect() : null;
+  action?.then(() => sendResponse({ ok: true }));
+  return !!action; // true: the answer comes later
+});
+
+// When Chrome restarts the worker, pick the stream up again.
+chrome.storage.session.get(['instanceUrl', 'token']).then((saved) => {
+  if (saved.instanceUrl && saved.token) connect(saved);
+});
+
+// Also reachable from the worker's DevTools console.
+Object.assign(self, { connect, disconnect, recent });

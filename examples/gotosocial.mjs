@@ -1,0 +1,32 @@
+// GoToSocial and Akkoma stream over WebSocket only (their SSE endpoints answer 404).
+//   MASTODON_URL=https://gts.example MASTODON_TOKEN=… node examples/gotosocial.mjs
+// The streaming host is discovered from the instance API; set MASTODON_STREAMING_URL to skip
+// that. Node ≥ 22, Deno, Bun and browsers have WebSocket built in; Node 20 uses `ws`.
+import { Mastodon, StreamListener } from 'mastodon-streaming';
+
+const WebSocket = globalThis.WebSocket ?? (await import('ws')).default;
+
+const mastodon = new Mastodon({
+  apiBaseUrl: process.env.MASTODON_URL,
+  accessToken: process.env.MASTODON_TOKEN,
+  streamingBaseUrl: process.env.MASTODON_STREAMING_URL || undefined,
+  transport: 'websocket',
+  WebSocket,
+});
+
+class Printer extends StreamListener {
+  onUpdate(status) {
+    // GoToSocial's ids are ULIDs, Mastodon's 18-digit numbers: both arrive as strings.
+    console.log(`update ${status.id} @${status.account.acct}`);
+  }
+  onNotification(notification) {
+    console.log(`notification ${notification.id} ${notification.type}`);
+  }
+  onDelete(statusId) {
+    console.log(`delete ${statusId}`);
+  }
+}
+
+const handle = mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
+process.once('SIGINT', () => handle.close());
+await handle.done;

@@ -1,0 +1,191 @@
+import { discoverStreamingBase } from './discovery.js';
+import { Dispatcher, type Listener } from './listener.js';
+import { Stream, type EventGate, type StreamHandle } from './handle.js';
+import { resolveStreamOptions, type StreamOptions } from './options.js';
+import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentError.js';
+import { defaultFetch } from './platform.js';
+import type { ResolvedStreamOptions } from './options.js';
+import { publicType, streamName, streamSpec, type StreamSpec } from './streams.js';
+import { sseTransport } from './transport/sse.js';
+import type { Transport } from './transport/types.js';
+import { normaliseBaseUrl, streamingBaseFrom } from './url.js';
+
+export interface MastodonOptions {
+  /** The instance, e.g. `https://mastodon.example`; `https://` is assumed, one trailing slash dropped. */
+  apiBaseUrl: string;
+  /** A user access token; needed for every stream since Mastodon 4.2, not for `streamHealthy()`. */
+  accessToken?: string;
+  /** Skip discovery and stream from here. */
+  streamingBaseUrl?: string;
+  /** `'sse'` (default) or `'websocket'`. */
+  transport?: 'sse' | 'websocket';
+  /** A fetch implementation; defaults to `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** A WebSocket class, for runtimes without one (Node 20: the `ws` package). */
+  WebSocket?: unknown;
+  /** WebSocket only: send the token as `?access_token=` (it may end up in server logs). Default false. */
+  tokenInQuery?: boolean;
+  /** Sent as `User-Agent` where the runtime lets a script set it. */
+  userAgent?: string;
+  /** Connect timeout, seconds (Mastodon.py's `request_timeout`). Default 300. */
+  requestTimeoutSec?: number;
+}
+
+/** Options for `streamPublic`. */
+export interface PublicStreamOptions extends StreamOptions {
+  local?: boolean;
+  remote?: boolean;
+  onlyMedia?: boolean;
+}
+
+/** Options for `streamHashtag`. */
+export interface HashtagStreamOptions extends StreamOptions {
+  local?: boolean;
+}
+
+type Async<O> = O & { runAsync: true };
+type Blocking<O> = O & { runAsync?: false };
+
+/**
+ * A Mastodon client for the streaming API: Mastodon.py's `Mastodon`, streaming part, in
+ * camelCase. Every `stream*` method either blocks (returns a promise that settles when the
+ * stream ends) or, with `runAsync: true`, returns a `StreamHandle` at once.
+ *
+ * This is the SSE-only client (`mastodon-streaming/sse`): the smallest build, for bundles that
+ * only need Mastodon's own SSE endpoints. The main entry's `Mastodon` extends it with
+ * `transport: 'websocket'`, `catchUp` and `stream()`.
+ */
+export class Mastodon {
+  readonly apiBaseUrl: string;
+  readonly accessToken?: string;
+  readonly transport: 'sse' | 'websocket';
+  readonly requestTimeoutSec: number;
+  /** The options the client was made with. */
+  readonly options: MastodonOptions;
+  private _basePromise?: Promise<string>;
+
+  constructor(options: MastodonOptions) {
+    this.options = options;
+    this.apiBaseUrl = normaliseBaseUrl(options.apiBaseUrl);
+    if (options.accessToken) this.accessToken = options.accessToken;
+    this.transport = options.transport ?? 'sse';
+    this.requestTimeoutSec = options.requestTimeoutSec ?? 300;
+  }
+
+  /** The streaming base URL: `streamingBaseUrl`, else discovered once and cached. */
+  streamingBase(): Promise<string> {
+    if (!this._basePromise) {
+      const fixed = this.options.streamingBaseUrl;
+      if (fixed) {
+        this._basePromise = Promise.resolve(streamingBaseFrom(normaliseBaseUrl(fixed)) ?? fixed);
+      } else {
+        const p = discoverStreamingBase(this.apiBaseUrl, this._fetchFn(), this.requestTimeoutSec * 1000).then(({ base, cache }) => {
+          if (!cache && this._basePromise === p) this._basePromise = undefined;
+          return base;
+        });
+        this._basePromise = p;
+      }
+    }
+    return this._basePromise;
+  }
+
+  /** `GET /api/v1/streaming/health`, no token: true iff 200 with body `OK` or `success`. Never throws. */
+  async streamHealthy(): Promise<boolean> {
+    try {
+      const res = await this._fetchFn()((await this.streamingBase()) + '/api/v1/streaming/health', { credentials: 'omit', cache: 'no-store' });
+      const body = (await res.text()).trim();
+      return res.status == 200 && (body == 'OK' || body == 'success');
+    } catch {
+      return false;
+    }
+  }
+
+  /** The user's home timeline and notifications: `/api/v1/streaming/user`. */
+  streamUser(listener: Listener, options: Async<StreamOptions>): StreamHandle;
+  streamUser(listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
+  streamUser(listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
+  streamUser(listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
+    return this._open(streamSpec('user'), listener, options);
+  }
+
+  /** The user's notifications only: `/api/v1/streaming/user/notification`. */
+  streamUserNotification(listener: Listener, options: Async<StreamOptions>): StreamHandle;
+  streamUserNotification(listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
+  streamUserNotification(listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
+  streamUserNotification(listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
+    return this._open(streamSpec('user:notification'), listener, options);
+  }
+
+  /** The federated timeline, or with `local`/`remote` one side of it; `onlyMedia` for posts with media. */
+  streamPublic(listener: Listener, options: Async<PublicStreamOptions>): StreamHandle;
+  streamPublic(listener: Listener, options?: Blocking<PublicStreamOptions>): Promise<void>;
+  streamPublic(listener: Listener, options?: PublicStreamOptions): StreamHandle | Promise<void>;
+  streamPublic(listener: Listener, options: PublicStreamOptions = {}): StreamHandle | Promise<void> {
+    return this._open(streamSpec(publicType(options)), listener, options);
+  }
+
+  /** The local timeline: `streamPublic(listener, { local: true })`. */
+  streamLocal(listener: Listener, options: Async<PublicStreamOptions>): StreamHandle;
+  streamLocal(listener: Listener, options?: Blocking<PublicStreamOptions>): Promise<void>;
+  streamLocal(listener: Listener, options?: PublicStreamOptions): StreamHandle | Promise<void>;
+  streamLocal(listener: Listener, options: PublicStreamOptions = {}): StreamHandle | Promise<void> {
+    return this.streamPublic(listener, { ...options, local: true });
+  }
+
+  /** Posts with a hashtag (without `#`), optionally local only. */
+  streamHashtag(tag: string, listener: Listener, options: Async<HashtagStreamOptions>): StreamHandle;
+  streamHashtag(tag: string, listener: Listener, options?: Blocking<HashtagStreamOptions>): Promise<void>;
+  streamHashtag(tag: string, listener: Listener, options?: HashtagStreamOptions): StreamHandle | Promise<void>;
+  streamHashtag(tag: string, listener: Listener, options: HashtagStreamOptions = {}): StreamHandle | Promise<void> {
+    return this._open(streamSpec(options.local ? 'hashtag:local' : 'hashtag', { tag }), listener, options);
+  }
+
+  /** A list of the user's: `id` is the list id or a list object. */
+  streamList(id: string | { id: string }, listener: Listener, options: Async<StreamOptions>): StreamHandle;
+  streamList(id: string | { id: string }, listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
+  streamList(id: string | { id: string }, listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
+  streamList(id: string | { id: string }, listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
+    return this._open(streamSpec('list', { list: id }), listener, options);
+  }
+
+  /** The user's direct conversations. */
+  streamDirect(listener: Listener, options: Async<StreamOptions>): StreamHandle;
+  streamDirect(listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
+  streamDirect(listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
+  streamDirect(listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
+    return this._open(streamSpec('direct'), listener, options);
+  }
+
+  /** Opens a stream in either mode. */
+  protected _open(spec: StreamSpec, listener: Listener, options: StreamOptions): StreamHandle | Promise<void> {
+    const stream = this._start(spec, listener, options);
+    return options.runAsync ? stream : stream.run();
+  }
+
+  /** Builds the handle; async handles start running at once. */
+  protected _start(spec: StreamSpec, listener: Listener, options: StreamOptions): Stream {
+    const opts = resolveStreamOptions(options, this.requestTimeoutSec);
+    const d = new Dispatcher(listener, streamName(spec));
+    const stream = new Stream(this._transportFor(opts.maxEventBytes), spec, d, opts, this.accessToken, this._gate(d, spec, opts));
+    if (opts.runAsync) void stream.run();
+    return stream;
+  }
+
+  /** What sits between connection and listener: nothing here; catch-up in the full client. */
+  protected _gate(_d: Dispatcher, _spec: StreamSpec, opts: ResolvedStreamOptions): EventGate | undefined {
+    if (opts.catchUp) throw new MastodonIllegalArgumentError(NOT_HERE + 'catchUp');
+    return undefined;
+  }
+
+  protected _transportFor(maxEventBytes: number): Transport {
+    if (this.transport === 'websocket') throw new MastodonIllegalArgumentError(NOT_HERE + "transport: 'websocket'");
+    return sseTransport(this, maxEventBytes);
+  }
+
+  /** The fetch to use. */
+  _fetchFn(): typeof fetch {
+    return this.options.fetch ?? defaultFetch();
+  }
+}
+
+const NOT_HERE = 'Not in mastodon-streaming/sse (use the main entry): ';

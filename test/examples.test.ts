@@ -1,0 +1,410 @@
+// Every file in examples/ runs VERBATIM against the fake Mastodon: the Node/Deno/Bun scripts as
+// child processes (instance and token from MASTODON_URL / MASTODON_TOKEN), the HTML pages in
+// Chromium from a static server on another port (so every request is cross-origin), and the
+// extension as an unpacked MV3 extension. The examples import the package by its name
+// `mastodon-streaming`, which Node, Deno and Bun resolve to dist/ through package.json's
+// `exports` when run inside this repository. Each test asserts the exact lines printed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { startFakeMastodon, type FakeMastodon } from './fake-mastodon/index.mjs';
+import { repoRoot } from './setup/env.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, INSTALL_COMMAND } from './setup/ensure-chromium.mjs';
+import { BIG_ID, Lines, requireDist, sleep, until } from './runtimes/scenario.js';
+import { startStaticServer, type StaticServer } from './runtimes/static-server.js';
+
+const ex = (f: string) => join(repoRoot, 'examples', f);
+const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
+const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(',') : (v ?? ''));
+
+const children = new Set<ChildProcess>();
+let fake: FakeMastodon | undefined;
+
+beforeAll(() => requireDist());
+
+afterEach(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  children.clear();
+  await fake?.close();
+  fake = undefined;
+});
+
+interface Run {
+  lines: Lines;
+  stderr(): string;
+  /** Resolves with how the process ended (bounded: 15 s). */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends SIGINT (Ctrl-C) and resolves with how the process ended. */
+  interrupt(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function runExample(cmd: string, args: string[], env: Record<string, string>, label: string): Run {
+  const child = spawn(cmd, args, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
+  children.add(child);
+  const pending: string[] = [];
+  let partial = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop()!;
+    pending.push(...parts);
+  });
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+    child.on('error', (err) => {
+      stderr += `\nspawn error: ${err.message}`;
+      resolve({ code: -1, signal: null });
+    });
+  });
+  return {
+    lines: new Lines(label, () => pending.splice(0), () => `--- stderr ---\n${stderr}`),
+    stderr: () => stderr,
+    exited: () =>
+      Promise.race([
+        exited,
+        sleep(15_000).then(() => {
+          throw new Error(`${label} did not exit within 15 s\n${stderr}`);
+        }),
+      ]),
+    interrupt: async () => {
+      child.kill('SIGINT');
+      return Promise.race([
+        exited,
+        sleep(5_000).then(() => {
+          throw new Error(`${label} did not exit within 5 s of SIGINT\n${stderr}`);
+        }),
+      ]);
+    },
+  };
+}
+
+/** Reads every line printed so far and checks it is exactly `expected` (waiting for the last one). */
+async function expectLines(lines: Lines, expected: string[]): Promise<void> {
+  await lines.waitFor(expected[expected.length - 1]!, 10_000, { fromStart: true });
+  await sleep(100); // nothing extra may follow
+  await lines.skipToEnd();
+  expect(lines.all).toStrictEqual(expected);
+}
+
+const env = (f: FakeMastodon, extra: Record<string, string> = {}) => ({ MASTODON_URL: f.apiUrl, MASTODON_TOKEN: f.token, ...extra });
+
+/** Checks that no request carried the token anywhere but the Authorization header or the WebSocket subprotocol. */
+function expectTokenOnlyInHeaders(f: FakeMastodon): void {
+  for (const r of f.requests) expect(r.url, `${r.method} ${r.url}`).not.toContain(f.token);
+}
+
+/** The user-stream events every SSE example prints, and the lines they print. */
+function publishUserEvents(f: FakeMastodon) {
+  const s = f.postStatus();
+  const n = f.notify('mention');
+  f.publish({ stream: 'user' }, 'delete', BIG_ID);
+  return { s, n };
+}
+
+const sseRuntimes: Record<string, { cmd: () => string; args: string[]; notificationLine: (n: any) => string }> = {
+  'node.mjs': {
+    cmd: () => process.execPath,
+    args: [ex('node.mjs')],
+    notificationLine: (n) => `notification ${n.id} ${n.type} from @${n.account.acct}`,
+  },
+  'iterate.mjs': { cmd: () => process.execPath, args: [ex('iterate.mjs')], notificationLine: (n) => `notification ${n.id} ${n.type}` },
+  'deno.ts': {
+    cmd: () => bin('deno'),
+    // The permissions the example's header comment names, narrowed to loopback.
+    args: ['run', '--no-prompt', '--allow-net=127.0.0.1', '--allow-env=MASTODON_URL,MASTODON_TOKEN', ex('deno.ts')],
+    notificationLine: (n) => `notification ${n.id} ${n.type} from @${n.account.acct}`,
+  },
+  'bun.ts': { cmd: () => bin('bun'), args: [ex('bun.ts')], notificationLine: (n) => `notification ${n.id} ${n.type} from @${n.account.acct}` },
+};
+
+describe('examples in Node, Deno and Bun', { timeout: 30_000 }, () => {
+  for (const [file, rt] of Object.entries(sseRuntimes)) {
+    test(`${file}: user stream over SSE prints one exact line per event; Ctrl-C closes and exits 0`, async () => {
+      fake = await startFakeMastodon({ heartbeatMs: 200 });
+      const run = runExample(rt.cmd(), rt.args, env(fake), file);
+      await fake.waitFor(() => fake!.sseConnections() === 1, { timeoutMs: 15_000 });
+      const { s, n } = publishUserEvents(fake);
+      await expectLines(run.lines, [`update ${s.id} @${s.account.acct}`, rt.notificationLine(n), `delete ${BIG_ID}`]);
+      expect(await run.interrupt(), run.stderr()).toStrictEqual({ code: 0, signal: null });
+      expect(run.stderr()).toBe('');
+      await until('the stream to be closed at the fake', () => fake!.connections() === 0, 5_000);
+      const streams = fake.requests.filter((r) => r.kind === 'sse');
+      expect(streams.map((r) => [r.method, r.url, header(r.headers.authorization)])).toStrictEqual([
+        ['GET', '/api/v1/streaming/user', `Bearer ${fake.token}`],
+      ]);
+      expectTokenOnlyInHeaders(fake);
+    });
+  }
+
+  test('deno.ts type-checks against the published types (deno check)', async () => {
+    const run = runExample(bin('deno'), ['check', '--quiet', ex('deno.ts')], {}, 'deno check');
+    const { code } = await run.exited();
+    expect(code, run.stderr()).toBe(0);
+  });
+
+  test('node.mjs: a connection that was up for the base wait (5 s) reconnects at once after a drop', async () => {
+    fake = await startFakeMastodon({ heartbeatMs: 200 });
+    const run = runExample(process.execPath, [ex('node.mjs')], env(fake), 'node.mjs');
+    await fake.waitFor(() => fake!.sseConnections() === 1, { timeoutMs: 10_000 });
+    const s1 = fake.postStatus();
+    await run.lines.waitFor(`update ${s1.id} @${s1.account.acct}`);
+    await sleep(5_200); // reconnectAsyncWaitSec defaults to 5: the connection now counts as healthy
+    const dropped = Date.now();
+    fake.dropConnections();
+    await until('the reconnect', () => fake!.requests.filter((r) => r.kind === 'sse').length === 2 && fake!.sseConnections() === 1, 3_000);
+    expect(Date.now() - dropped, 'immediate reconnect').toBeLessThan(1_500);
+    const s2 = fake.postStatus();
+    await expectLines(run.lines, [`update ${s1.id} @${s1.account.acct}`, `update ${s2.id} @${s2.account.acct}`]);
+    expect(run.stderr()).toBe('stream interrupted: Connection to /api/v1/streaming/user lost\n');
+    expect(await run.interrupt()).toStrictEqual({ code: 0, signal: null });
+  });
+
+  test('iterate.mjs: a revoked token ends the loop with the 401 thrown from it (exit code 1)', async () => {
+    fake = await startFakeMastodon({ heartbeatMs: 200 });
+    const run = runExample(process.execPath, [ex('iterate.mjs')], env(fake), 'iterate.mjs');
+    await fake.waitFor(() => fake!.sseConnections() === 1, { timeoutMs: 10_000 });
+    fake.revoke(fake.token); // ends the stream cleanly; the reconnect meets 401, which is fatal
+    const { code: exit } = await run.exited();
+    expect(exit).toBe(1);
+    expect(run.stderr()).toBe('stream ended: /api/v1/streaming/user answered 401: Invalid access token\n');
+    await run.lines.skipToEnd();
+    expect(run.lines.all).toStrictEqual([]);
+  });
+
+  test('node-ws.mjs: a hashtag and the user stream over ONE socket (ws, token in the Authorization header)', async () => {
+    fake = await startFakeMastodon({ heartbeatMs: 0 });
+    const run = runExample(process.execPath, [ex('node-ws.mjs')], env(fake, { MASTODON_TAG: 'cats' }), 'node-ws.mjs');
+    await fake.waitForSubscriptions(2, { timeoutMs: 10_000 });
+    const s = fake.postStatus({ tags: ['cats'] });
+    const n = fake.notify('mention');
+    const dog = fake.postStatus({ tags: ['dogs'] });
+    fake.deleteStatus(s.id);
+    await expectLines(run.lines, [
+      `home update ${s.id} @${s.account.acct}`,
+      `#cats update ${s.id} @${s.account.acct}`,
+      `home notification ${n.id} mention`,
+      `home update ${dog.id} @${dog.account.acct}`,
+      `home delete ${s.id}`,
+      `#cats delete ${s.id}`,
+    ]);
+    const upgrades = fake.requests.filter((r) => r.kind === 'ws');
+    expect(upgrades.map((r) => [r.url, header(r.headers.authorization), r.headers['sec-websocket-protocol']])).toStrictEqual([
+      ['/api/v1/streaming', `Bearer ${fake.token}`, undefined],
+    ]);
+    expect(fake.wsMessages.map((m) => m.message)).toStrictEqual([
+      { type: 'subscribe', stream: 'hashtag', tag: 'cats' },
+      { type: 'subscribe', stream: 'user' },
+    ]);
+    expect(fake.requests.filter((r) => r.kind === 'sse')).toStrictEqual([]);
+    expect(await run.interrupt()).toStrictEqual({ code: 0, signal: null });
+    expect(run.stderr()).toBe('');
+    expectTokenOnlyInHeaders(fake);
+  });
+
+  const gts = {
+    'ws package (Node 20)': { node: [] as string[], authorization: true },
+    'built-in WebSocket (node --experimental-websocket, as in Node ≥ 22)': { node: ['--experimental-websocket'], authorization: false },
+  };
+  for (const [label, how] of Object.entries(gts)) {
+    test(`gotosocial.mjs with ${label}: WebSocket only, streamingBaseUrl skips discovery`, async () => {
+      fake = await startFakeMastodon({ heartbeatMs: 0 });
+      const run = runExample(
+        process.execPath,
+        [...how.node, ex('gotosocial.mjs')],
+        env(fake, { MASTODON_STREAMING_URL: fake.streamingUrl }),
+        'gotosocial.mjs',
+      );
+      await fake.waitForSubscriptions(1, { timeoutMs: 10_000 });
+      const { s, n } = publishUserEvents(fake);
+      await expectLines(run.lines, [`update ${s.id} @${s.account.acct}`, `notification ${n.id} mention`, `delete ${BIG_ID}`]);
+      // No instance lookup and no SSE request: only the one upgrade.
+      expect(fake.requests.map((r) => [r.kind, r.url])).toStrictEqual([['ws', '/api/v1/streaming']]);
+      const up = fake.requests[0]!;
+      if (how.authorization) {
+        expect(header(up.headers.authorization)).toBe(`Bearer ${fake.token}`);
+        expect(up.headers['sec-websocket-protocol']).toBeUndefined();
+      } else {
+        expect(up.headers.authorization).toBeUndefined();
+        expect(header(up.headers['sec-websocket-protocol'])).toBe(fake.token);
+      }
+      expect(fake.wsMessages.map((m) => m.message)).toStrictEqual([{ type: 'subscribe', stream: 'user' }]);
+      expect(await run.interrupt()).toStrictEqual({ code: 0, signal: null });
+      expect(run.stderr().replace(/^\(node:\d+\) ExperimentalWarning: WebSocket.*\n(\(Use .*\n)?/m, '')).toBe('');
+      expectTokenOnlyInHeaders(fake);
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Chromium: the HTML pages and the extension.
+
+let browser: Browser | undefined;
+let server: StaticServer | undefined;
+
+describe('examples in Chromium', { timeout: 30_000 }, () => {
+  let context: BrowserContext | undefined;
+  let pageErrors: string[] = [];
+  let consoleText = '';
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing; install it: ${INSTALL_COMMAND}`);
+    server = await startStaticServer(['/dist/', '/examples/']);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+  });
+  afterEach(async () => {
+    await context?.close().catch(() => undefined);
+    context = undefined;
+  });
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.close();
+  });
+
+  async function open(file: string, f: FakeMastodon, fields: Record<string, string> = {}): Promise<Page> {
+    context = await browser!.newContext();
+    const page = await context.newPage();
+    pageErrors = [];
+    consoleText = '';
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    page.on('console', (m) => (consoleText += m.text() + '\n'));
+    await page.goto(`${server!.origin}/examples/${file}`);
+    await page.fill('#instance', f.apiUrl);
+    await page.fill('#token', f.token);
+    for (const [sel, v] of Object.entries(fields)) await page.fill(sel, v);
+    await page.click('button:text("Connect")');
+    return page;
+  }
+
+  const texts = (page: Page, sel: string) => page.$$eval(sel, (els) => els.map((e) => e.textContent));
+
+  async function expectPageLines(page: Page, sel: string, expected: string[]): Promise<void> {
+    const end = Date.now() + 10_000;
+    let got: (string | null)[] = [];
+    while (Date.now() < end) {
+      got = await texts(page, sel);
+      if (got.length >= expected.length) break;
+      await sleep(50);
+    }
+    await sleep(100);
+    expect(await texts(page, sel)).toStrictEqual(expected);
+  }
+
+  function expectNoLeak(f: FakeMastodon, page: Page): void {
+    expectTokenOnlyInHeaders(f);
+    expect(page.url()).not.toContain(f.token);
+    expect(consoleText).not.toContain(f.token);
+    expect(pageErrors).toStrictEqual([]);
+  }
+
+  for (const file of ['browser-script.html', 'browser-module.html']) {
+    test(`${file}: the form connects; cross-origin SSE with the token in the Authorization header only`, async () => {
+      fake = await startFakeMastodon({ heartbeatMs: 200 });
+      const page = await open(file, fake);
+      await fake.waitFor(() => fake!.sseConnections() === 1, { timeoutMs: 10_000 });
+      const { s, n } = publishUserEvents(fake);
+      const notification =
+        file === 'browser-script.html' ? `notification ${n.id} mention from @${n.account.acct}` : `notification ${n.id} mention`;
+      await expectPageLines(page, '#events li', [`update ${s.id} @${s.account.acct}`, notification, `delete ${BIG_ID}`]);
+      const preflight = fake.requests.find((r) => r.method === 'OPTIONS' && r.path === '/api/v1/streaming/user');
+      expect(header(preflight?.headers['access-control-request-headers']).toLowerCase()).toContain('authorization');
+      const gets = fake.requests.filter((r) => r.kind === 'sse' && r.method === 'GET');
+      expect(gets.map((g) => [g.url, header(g.headers.authorization), header(g.headers.origin)])).toStrictEqual([
+        ['/api/v1/streaming/user', `Bearer ${fake.token}`, server!.origin],
+      ]);
+      if (file === 'browser-script.html') {
+        expect(await page.textContent('#status')).toBe('Connected.');
+        await page.click('#disconnect');
+        await until('the stream to close', () => fake!.connections() === 0, 5_000);
+        await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Not connected.');
+      }
+      expectNoLeak(fake, page);
+    });
+  }
+
+  test('dashboard-websocket.html: two hashtags and a list on ONE socket, token as the subprotocol', async () => {
+    fake = await startFakeMastodon({ heartbeatMs: 0 });
+    const page = await open('dashboard-websocket.html', fake, { '#tags': '#cats, dogs', '#list': '12' });
+    await fake.waitForSubscriptions(3, { timeoutMs: 10_000 });
+    const cat = fake.postStatus({ tags: ['cats'], lists: ['12'] });
+    const dog = fake.postStatus({ tags: ['dogs'] });
+    fake.deleteStatus(cat.id);
+    const column = (title: string) => `section:has(h2:text-is("${title}")) li`;
+    await expectPageLines(page, column('#cats'), [`delete ${cat.id}`, `update ${cat.id} @${cat.account.acct}`]);
+    await expectPageLines(page, column('#dogs'), [`update ${dog.id} @${dog.account.acct}`]);
+    await expectPageLines(page, column('List'), [`delete ${cat.id}`, `update ${cat.id} @${cat.account.acct}`]);
+    const upgrades = fake.requests.filter((r) => r.kind === 'ws');
+    expect(upgrades.map((r) => [r.url, header(r.headers['sec-websocket-protocol']), header(r.headers.origin)])).toStrictEqual([
+      ['/api/v1/streaming', fake.token, server!.origin],
+    ]);
+    expect(upgrades[0]!.headers.authorization).toBeUndefined();
+    expect(fake.wsMessages.map((m) => m.message)).toStrictEqual([
+      { type: 'subscribe', stream: 'hashtag', tag: 'cats' },
+      { type: 'subscribe', stream: 'hashtag', tag: 'dogs' },
+      { type: 'subscribe', stream: 'list', list: '12' },
+    ]);
+    expect(fake.requests.filter((r) => r.kind === 'sse')).toStrictEqual([]);
+    expectNoLeak(fake, page);
+  });
+});
+
+describe('examples/extension in Chromium', { timeout: 45_000 }, () => {
+  let context: BrowserContext | undefined;
+  let tmp: string | undefined;
+
+  afterEach(async () => {
+    await context?.close().catch(() => undefined);
+    context = undefined;
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    tmp = undefined;
+  });
+
+  test('MV3 module service worker: user stream over WebSocket, settings in chrome.storage.session', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing; install it: ${INSTALL_COMMAND}`);
+    tmp = mkdtempSync(join(tmpdir(), 'mastodon-streaming-example-ext-'));
+    const dir = join(tmp, 'extension');
+    mkdirSync(dir);
+    for (const f of ['manifest.json', 'service-worker.js']) copyFileSync(ex(join('extension', f)), join(dir, f));
+    // What the example's header says to do: dist/index.js copied next to the worker.
+    copyFileSync(join(repoRoot, 'dist', 'index.js'), join(dir, 'mastodon-streaming.js'));
+    fake = await startFakeMastodon({ heartbeatMs: 0 });
+    context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      timeout: 30_000,
+      args: [...CHROMIUM_ARGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
+    });
+    const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    expect(sw.url()).toMatch(/^chrome-extension:\/\/[a-p]{32}\/service-worker\.js$/);
+    await sw.evaluate(({ instanceUrl, token }) => (self as any).connect({ instanceUrl, token }), {
+      instanceUrl: fake.apiUrl,
+      token: fake.token,
+    });
+    await fake.waitForSubscriptions(1, { timeoutMs: 10_000 });
+    const { s, n } = publishUserEvents(fake);
+    const expected = [`update ${s.id} @${s.account.acct}`, `notification ${n.id} mention from @${n.account.acct}`, `delete ${BIG_ID}`];
+    const recent = () => sw.evaluate(() => [...(self as any).recent] as string[]);
+    const end = Date.now() + 10_000;
+    while ((await recent()).length < 3 && Date.now() < end) await sleep(50);
+    expect(await recent()).toStrictEqual(expected);
+    expect(await sw.evaluate(() => chrome.storage.session.get(['instanceUrl', 'token']))).toStrictEqual({
+      instanceUrl: fake.apiUrl,
+      token: fake.token,
+    });
+    const upgrades = fake.requests.filter((r) => r.kind === 'ws');
+    expect(upgrades.map((r) => [r.url, header(r.headers['sec-websocket-protocol'])])).toStrictEqual([['/api/v1/streaming', fake.token]]);
+    expect(fake.wsMessages.map((m) => m.message)).toStrictEqual([{ type: 'subscribe', stream: 'user' }]);
+    expectTokenOnlyInHeaders(fake);
+
+    await sw.evaluate(() => (self as any).disconnect());
+    await until('the socket to close', () => fake!.connections() === 0, 5_000);
+    expect(await sw.evaluate(() => chrome.storage.session.get(['instanceUrl', 'token']))).toStrictEqual({});
+  });
+});
