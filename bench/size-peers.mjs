@@ -57,7 +57,7 @@ export async function bench() {
   ensurePeers();
   const { rows: mine, from } = await ours();
   const rows = mine.map((r) => row('5 size', `ours: ${r.name}`, `${fmt(r.minified)} B min, ${fmt(r.gzip)} B gzip`, '', `from ${from}`));
-  const userStream = mine.find((r) => /user stream/i.test(r.name));
+  const ourStreams = mine.filter((r) => /user stream/i.test(r.name));
   for (const [name, contents] of Object.entries(PEERS)) {
     const b = await bundle(contents);
     if (b.error) {
@@ -65,7 +65,7 @@ export async function bench() {
       continue;
     }
     rows.push(row('5 size', `${name}: user stream, tree-shaken (esbuild)`, `${fmt(b.minified)} B min, ${fmt(b.gzip)} B gzip`,
-      userStream ? `${ratio(b.gzip / userStream.gzip)} gzip` : '', `ratio to ours: user stream, tree-shaken; platform ${b.platform}`));
+      ourStreams.map((o) => `${ratio(b.gzip / o.gzip)}`).join(' / '), `gzip ratio to ours: ${ourStreams.map((o) => o.name).join(' / ')}; platform ${b.platform}`));
   }
   return rows;
 }
