@@ -3,7 +3,8 @@
 // Rows, each run on the same bytes in the same process, interleaved in rounds after a warm-up
 // round. Time is the process's CPU time (process.cpuUsage: user + system, GC threads included),
 // not wall time: on a shared 2-core machine wall time measures the neighbours. Each row reports
-// its best round (the least disturbed one).
+// its best round (the least disturbed one) as MB/s and events/s; ratios are paired per round
+// (against the limit, or getLines + getMessages, of the same round), median over the rounds.
 // - limit: TextDecoder + JSON.parse of each payload (its place in the bytes known beforehand),
 //   nothing else: no parser can do less.
 // - eventsource-parser 3 (+ TextDecoder, + JSON.parse).
@@ -19,7 +20,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { BENCH, ROOT, ensurePeers, fmt, gc, importDist, main, ratio, row, sseData } from './lib.mjs';
+import { BENCH, ROOT, ensurePeers, fmt, gc, importDist, main, median, ratio, row, sseData } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const MB = Number(process.env.BENCH_PARSE_MB ?? 50);
@@ -163,7 +164,9 @@ export async function bench() {
     const best = (k) => Math.min(...times[k]);
     const mbps = (k) => data.bytes / 1e6 / (best(k) / 1000);
     const evps = (k) => data.events / (best(k) / 1000);
-    const lim = mbps('limit');
+    // Ratios are paired: variant against reference within each round, median over the rounds,
+    // so that a disturbance that slows a whole round does not skew them.
+    const rel = (k, ref) => median(times[k].map((t, i) => times[ref][i] / t));
     const label = kind === 'update' ? `${fmt(data.bytes / 1e6, 1)} MB, ${fmt(data.events)} updates` : `${fmt(data.bytes / 1e6, 1)} MB mix: ${Object.entries(data.counts).map(([k, c]) => `${fmt(c)} ${k}`).join(', ')}, heartbeats`;
     const desc = {
       limit: 'limit: TextDecoder + JSON.parse of each payload, nothing else',
@@ -177,8 +180,8 @@ export async function bench() {
     for (const k of names) {
       const wrong = k !== 'fes-getLines-alone' && counts[k] !== data.events ? ` — WRONG COUNT ${counts[k]} ≠ ${data.events}` : '';
       let note = k === 'limit' ? label : '';
-      if (k.startsWith('ours')) note = `${(mbps(k) / mbps('fes-getLines+getMessages')).toFixed(2)}× of getLines+getMessages+JSON.parse`;
-      rows.push(row(`1 parse (${kind})`, desc[k], `${fmt(mbps(k))} MB/s, ${fmt(evps(k))} events/s`, ratio(mbps(k) / lim), note + wrong));
+      if (k.startsWith('ours')) note = `${rel(k, 'fes-getLines+getMessages').toFixed(2)}× of getLines+getMessages+JSON.parse`;
+      rows.push(row(`1 parse (${kind})`, desc[k], `${fmt(mbps(k))} MB/s, ${fmt(evps(k))} events/s`, ratio(rel(k, 'limit')), note + wrong));
     }
   }
   return rows;
