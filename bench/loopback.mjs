@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BENCH, BIN, NOT_ON_MAIN, ROOT, ensureDist, ensurePeers, fmt, has, main, ratio, row, status } from './lib.mjs';
+import { BENCH, BIN, NOT_ON_MAIN, ROOT, ensureDist, ensurePeers, fmt, has, main, median, ratio, row, status } from './lib.mjs';
 
 const N = Number(process.env.BENCH_LOOPBACK_N ?? 20000);
 const ROUNDS = Number(process.env.BENCH_LOOPBACK_ROUNDS ?? 3);
@@ -81,12 +81,14 @@ export async function bench() {
     { name: 'mastodon-api 1.3, SSE (Node)', runtime: 'node', script: 'mastodon-api.mjs', vs: 'ours, SSE (Node)' },
   ];
   const results = {};
+  const rounds = {};
   try {
     for (let r = 0; r < ROUNDS; r++) {
       for (const c of clients) {
         if (c.missing) continue;
         const res = await runClient(fake, c);
         process.stderr.write(`bench: loopback ${c.name}: ${JSON.stringify(res)}\n`);
+        (rounds[c.name] ??= []).push(res);
         const prev = results[c.name];
         // Keep the round with the least CPU per event (the least disturbed one).
         if (!prev || prev.error || (!res.error && res.cpuMs < prev.cpuMs)) results[c.name] = res;
@@ -110,14 +112,18 @@ export async function bench() {
     const base = results[c.vs ?? (c.ws ? 'ours, WebSocket (Node, ws)' : 'ours, SSE (Node)')];
     let r = '', note = c.note ?? '';
     if (c.vs && base && !base.error) {
-      const baseEps = base.events / (base.ms / 1000), baseCpu = (base.cpuMs * 1000) / base.events;
-      r = `${ratio(eps / baseEps)} events/s, ${ratio(cpuUs / baseCpu)} CPU`;
+      // Paired per round (peer and ours ran one after the other), median over the rounds: a
+      // busy spell on the machine then slows both sides of a ratio, not one.
+      const pairs = rounds[c.name].map((p, i) => [p, rounds[c.vs][i]]).filter(([p, o]) => !p.error && o && !o.error);
+      const epsR = median(pairs.map(([p, o]) => (p.events / p.ms) / (o.events / o.ms)));
+      const cpuR = median(pairs.map(([p, o]) => (p.cpuMs / p.events) / (o.cpuMs / o.events)));
+      r = `${ratio(epsR)} events/s, ${ratio(cpuR)} CPU`;
       note = (note ? note + '; ' : '') + `vs ${c.vs}`;
     } else if (c.vs) note = (note ? note + '; ' : '') + `no ratio: ${c.vs} did not run`;
     if (res.lost) note = (note ? note + '; ' : '') + `LOST ${fmt(res.lost)} of ${fmt(N)} events`;
     rows.push(row('2 loopback', c.name, `${fmt(eps)} events/s, ${fmt(cpuUs, 1)} µs CPU/event`, r, note));
   }
-  rows.unshift(row('2 loopback', `setup`, `${fmt(N)} × 2 KB update per client, best of ${ROUNDS}`, '', 'fake Mastodon (blast) in the parent; each client its own process; CPU = client process only'));
+  rows.unshift(row('2 loopback', `setup`, `${fmt(N)} × 2 KB update per client, best of ${ROUNDS} rounds`, '', 'fake Mastodon (blast) in the parent; each client its own process; CPU = client process only; ratios: median of per-round pairs'));
   return rows;
 }
 
