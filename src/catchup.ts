@@ -9,6 +9,7 @@ import type { ResolvedStreamOptions } from './options.js';
 import { abortController, clearTimer, now, setTimer } from './platform.js';
 import type { StreamSpec } from './streams.js';
 import { serverMessageOf } from './transport/response-error.js';
+import { answered } from './transport/websocket.js';
 
 /**
  * `a` is newer than `b`. Mastodon ids are decimal strings, compared as big integers: padded to
@@ -20,23 +21,22 @@ const newer = (a: string, b: string): boolean => a.padStart(32) > b.padStart(32)
  * For the kinds a catch-up fetches: the id `min_id` pages by (a status id for timelines, a
  * notification id, a conversation's last status id) and the key that deduplicates deliveries
  * (status and notification ids are separate id spaces; a conversation counts again when its
- * last status changes).
+ * last status changes). False for anything else.
  */
-const idsOf = (name: string, p: any): [string, string] | undefined => {
-  const id = name === 'conversation' ? p?.last_status?.id : name === 'update' || name === 'notification' ? p?.id : 0;
-  return typeof id === 'string' ? [id, name[0] + (name === 'conversation' ? p.id : '') + '/' + id] : undefined;
+const idsOf = (name: string, p: any): false | [string, string] => {
+  const c = name == 'conversation';
+  const id = c ? p?.last_status?.id : (name == 'update' || name == 'notification') && p?.id;
+  return typeof id == 'string' && [id, name[0] + (c ? p.id : '') + '/' + id];
 };
 
-const T = '/api/v1/timelines/';
-
 /** The REST timelines that hold what a stream sends: [event name, path, query prefix]. */
-const sourcesOf = (spec: StreamSpec): string[][] => {
+const sourcesOf = (spec: StreamSpec): [string, string, string][] => {
   const [base, ...mods] = spec.type.split(':');
-  const n = ['notification', '/api/v1/notifications', ''];
-  if (base === 'user') return mods.length ? [n] : [['update', T + 'home', ''], n];
-  if (base === 'direct') return [['conversation', '/api/v1/conversations', '']];
-  const where = base === 'public' ? base : (base === 'list' ? 'list/' : 'tag/') + encodeURIComponent((spec.list ?? spec.tag)!);
-  return [['update', T + where, mods.map((m) => (m === 'media' ? 'only_media' : m) + '=true&').join('')]];
+  const n: [string, string, string] = ['notification', '/api/v1/notifications', ''];
+  if (base == 'user') return mods.length ? [n] : [['update', '/api/v1/timelines/home', ''], n];
+  if (base == 'direct') return [['conversation', '/api/v1/conversations', '']];
+  const where = base == 'public' ? base : (base == 'list' ? 'list/' : 'tag/') + encodeURIComponent((spec.list ?? spec.tag)!);
+  return [['update', '/api/v1/timelines/' + where, mods.map((m) => (m == 'media' ? 'only_media' : m) + '=true&').join('')]];
 };
 
 /**
@@ -48,7 +48,7 @@ const sourcesOf = (spec: StreamSpec): string[][] => {
  */
 export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, api: string, token: string | undefined, opts: ResolvedStreamOptions): EventGate {
   /** Live events held back while a catch-up runs; undefined when none runs. */
-  let held: [string, unknown, StreamName?][] | undefined;
+  let held: [string, unknown, StreamName][] | undefined;
   /** A reconnect happened during the running catch-up: fetch once more before releasing. */
   let again = false;
   let closed = false;
@@ -57,7 +57,6 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   const newest: Record<string, string> = {};
   /** Recently delivered keys, oldest first (a Set iterates in insertion order). */
   const seen = new Set<string>();
-  const sources = sourcesOf(spec);
   const headers: Record<string, string> = token ? { Authorization: 'Bearer ' + token } : {};
   const max = opts.catchUpMaxItems;
 
@@ -69,9 +68,11 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
       if (seen.has(key)) return false;
       if (dry) return true;
       seen.add(key);
-      if (seen.size > 1000 + 4 * max) seen.delete(seen.values().next().value!);
-      const last = newest[name];
-      if (!last || newer(id, last)) newest[name] = id;
+      if (seen.size > 1000 + 4 * max) {
+        const [oldest] = seen;
+        seen.delete(oldest!);
+      }
+      if (!newer(newest[name] ?? '', id)) newest[name] = id;
     }
     d.event(name, payload, stream);
     return true;
@@ -82,49 +83,50 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   };
 
   /**
-   * One page: [items, Link header]. A 429 is retried once after its `Retry-After` when that
-   * is at most 10 s; other refusals throw `MastodonAPIError`. Each request has the read
-   * timeout; `close()` aborts it (and any wait) at once.
+   * Fetches and delivers one timeline from the newest id seen; nothing when none was seen.
+   * A 429 is retried once after its `Retry-After` when that is at most 10 s; other refusals
+   * are a gap with a `MastodonAPIError`. Each request has the read timeout; `close()` aborts
+   * it (and any wait) at once.
    */
-  const page = async (url: string, path: string, retried?: boolean): Promise<[any[], string?]> => {
-    const c = (ac = abortController());
-    const timer = setTimer(() => c.abort(), opts.timeoutSec * 1000);
-    let res: Response;
-    let body: string;
-    try {
-      res = await fetchFn(url, { headers, signal: c.signal });
-      body = await res.text();
-    } finally {
-      clearTimer(timer);
-    }
-    if (res.ok) return [JSON.parse(body), res.headers.get('link') ?? ''];
-    const retryAfterSec = parseRetryAfter(res.headers.get('retry-after'), now());
-    const wait = retryAfterSec ?? 1;
-    if (res.status !== 429 || retried || wait > 10) {
-      const serverMessage = serverMessageOf(body);
-      throw new MastodonAPIError(`${path} answered ${res.status}${serverMessage ? ': ' + serverMessage : ''}`, res.status, { serverMessage, retryAfterSec });
-    }
-    await new Promise<void>((resolve) => {
-      const t = setTimer(resolve, wait * 1000);
-      c.signal.addEventListener('abort', () => (clearTimer(t), resolve()));
-    });
-    return closed ? [[]] : page(url, path, true);
-  };
-
-  /** Fetches and delivers one timeline from the newest id seen; nothing when none was seen. */
   const fill = async (name: string, path: string, query: string): Promise<void> => {
-    const limit = name === 'notification' ? 80 : 40;
-    const key = (x: unknown) => idsOf(name, x)?.[0] ?? '';
+    const key = (x: unknown) => (idsOf(name, x) || [''])[0];
     let count = 0;
     let min = newest[name];
+    let retried = false;
     try {
       while (min && !closed) {
-        const [items, link] = await page(`${api}${path}?${query}min_id=${encodeURIComponent(min)}&limit=${limit}`, path);
+        const c = (ac = abortController());
+        const timer = setTimer(() => c.abort(), opts.timeoutSec * 1000);
+        let res: Response;
+        let body: string;
+        try {
+          res = await fetchFn(`${api}${path}?${query}min_id=${encodeURIComponent(min)}&limit=${name == 'notification' ? 80 : 40}`, { headers, signal: c.signal });
+          body = await res.text();
+        } finally {
+          clearTimer(timer);
+        }
+        const status = res.status;
+        if (!res.ok) {
+          const retryAfterSec = parseRetryAfter(res.headers.get('retry-after'), now());
+          const wait = retryAfterSec ?? 1;
+          if (status != 429 || retried || wait > 10) {
+            const serverMessage = serverMessageOf(body);
+            throw new MastodonAPIError(answered(path, status, serverMessage), status, { serverMessage, retryAfterSec });
+          }
+          retried = true;
+          await new Promise<void>((resolve) => {
+            const t = setTimer(resolve, wait * 1000);
+            c.signal.onabort = () => (clearTimer(t), resolve());
+          });
+          continue;
+        }
+        retried = false;
+        const items: unknown[] = JSON.parse(body);
         items.sort((a, b) => (newer(key(a), key(b)) ? 1 : -1));
         // Below the cap, deliver; at the cap, only look: one more new item means a gap.
         for (const item of items) if (deliver(name, item, undefined, count >= max) && count++ >= max) return gap(path, 'cap', name);
         // Link rel="prev" is the next newer page; without one, page on from the newest delivered.
-        const next = /[?&]min_id=([^&>]+)[^>]*>;\s*rel="prev"/.exec(link!)?.[1] ?? newest[name];
+        const next = /[?&]min_id=([^&>]+)[^>]*>;\s*rel="prev"/.exec(res.headers.get('link')!)?.[1] ?? newest[name];
         if (!items.length || !next || !newer(next, min)) return;
         min = next;
       }
@@ -136,25 +138,25 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   const run = async (): Promise<void> => {
     do {
       again = false;
-      for (const [name, path, query] of sources) await fill(name!, path!, query!);
+      for (const source of sourcesOf(spec)) await fill(...source);
     } while (again && !closed);
-    const events = held ?? [];
+    const events = held;
     held = undefined;
-    for (const [name, payload, stream] of events) deliver(name, payload, stream);
+    for (const e of events ?? []) deliver(...e);
   };
 
   return {
     opened(reconnect) {
-      if (!reconnect) return;
-      if (held) again = true;
-      else {
-        held = [];
-        void run();
-      }
+      if (reconnect)
+        if (held) again = true;
+        else {
+          held = [];
+          void run();
+        }
     },
-    event(name, payload, stream) {
-      if (held) held.push([name, payload, stream]);
-      else deliver(name, payload, stream);
+    event(...e) {
+      if (held) held.push(e);
+      else deliver(...e);
     },
     close() {
       closed = true;
