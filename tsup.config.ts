@@ -5,36 +5,42 @@ import { defineConfig, type Options } from 'tsup';
 // (<script> tags and importScripts, defining the global `MastodonStreaming`) and types:
 // dist/index.* is the full client, dist/sse.* the SSE-only one (the smallest build). The SSE
 // line parser of @microsoft/fetch-event-source is a devDependency, so tsup inlines it: the
-// package has no runtime dependencies. Each entry is built on its own so that its .d.ts is
-// self-contained (a shared declaration chunk is a .d.ts that Deno cannot find from a .js
-// import).
-const entry = (name: 'index' | 'sse'): Options => ({
+// package has no runtime dependencies.
+//
+// Each entry and format is built on its own: each .d.ts is then self-contained (a shared
+// declaration chunk is a .d.ts that Deno cannot find from a .js import), and each format gets
+// the terser options that fit it (top-level names may be renamed in a module, not in a
+// script, where the global must survive).
+const build = (name: 'index' | 'sse', format: 'esm' | 'iife'): Options => ({
   entry: { [name]: `src/${name}.ts` },
-  format: ['esm', 'iife'],
+  format: [format],
   globalName: 'MastodonStreaming',
   platform: 'browser',
   target: 'es2022',
-  dts: true,
-  minify: true,
+  dts: format == 'esm',
+  // esbuild bundles and mangles the `_private` member names (never public ones); terser then
+  // minifies, a few per cent smaller gzipped than esbuild's own minifier on this code
+  // (measured with npm run size).
+  minify: 'terser',
+  terserOptions: { ecma: 2020, module: format == 'esm', compress: { passes: 3 } },
   treeshake: true,
   sourcemap: false,
   splitting: false,
   noExternal: ['@microsoft/fetch-event-source'],
-  // Private members are spelled `_name` in the sources; mangling those names (never public
-  // ones) shrinks the bundle.
   esbuildOptions(options) {
     options.mangleProps = /^_/;
   },
-  outExtension: ({ format }) => ({ js: format === 'iife' ? '.global.js' : '.js' }),
+  outExtension: () => ({ js: format == 'iife' ? '.global.js' : '.js' }),
   // Deno reads the types of a plain .js import from this header.
   async onSuccess() {
+    if (format != 'esm') return;
     const file = `dist/${name}.js`;
     const js = await readFile(file, 'utf8');
     if (!js.startsWith('/* @ts-self-types')) await writeFile(file, `/* @ts-self-types="./${name}.d.ts" */\n` + js);
   },
 });
 
-// The two builds run side by side, so dist/ is emptied once, here, rather than by either.
+// The builds run side by side, so dist/ is emptied once, here, rather than by any of them.
 await rm('dist', { recursive: true, force: true });
 
-export default defineConfig([entry('index'), entry('sse')]);
+export default defineConfig([build('index', 'esm'), build('index', 'iife'), build('sse', 'esm'), build('sse', 'iife')]);
