@@ -1,26 +1,15 @@
 // catchUp: true — what a reconnect missed is fetched over REST, delivered oldest first through
 // the listener, deduplicated against live events, with gaps reported via onCatchUpGap.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CallbackStreamListener, Mastodon, MastodonAPIError, type CatchUpGap, type MastodonOptions, type StreamHandle } from '../src/index.js';
-import { startFakeMastodon, type FakeMastodon, type RecordedRequest } from './fake-mastodon/index.mjs';
+import type { FakeMastodon, RecordedRequest } from './fake-mastodon/index.mjs';
+import { until as untilShared, useFakeMastodon } from './helpers/fake.js';
 
-let fake: FakeMastodon | undefined;
-const handles: StreamHandle[] = [];
+const { start, keep } = useFakeMastodon();
 
-afterEach(async () => {
-  for (const h of handles.splice(0)) h.close();
-  await fake?.close();
-  fake = undefined;
-});
-
-const until = async (cond: () => unknown, what: string, timeoutMs = 5000): Promise<void> => {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+/** `what` names the wait in this file's calls; the shared helper's message shows the condition. */
+const until = (cond: () => unknown, _what: string, timeoutMs = 5000): Promise<void> => untilShared(cond, timeoutMs);
 
 /** A listener that writes every call as one line, plus the gaps and onAnyEvent calls. */
 function recorder() {
@@ -47,7 +36,7 @@ function recorder() {
 const OPTS = { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.05, reconnectAsyncMaxWaitSec: 0.2, timeoutSec: 30, catchUp: true } as const;
 
 async function setup(fetchFn?: typeof fetch) {
-  fake = await startFakeMastodon({ heartbeatMs: 0, wsPingMs: 0 });
+  const fake = await start();
   const mastodon = new Mastodon({ apiBaseUrl: fake.apiUrl, streamingBaseUrl: fake.streamingUrl, accessToken: fake.token, ...(fetchFn && { fetch: fetchFn }) });
   return { fake, mastodon };
 }
@@ -73,7 +62,7 @@ describe('catchUp on the user stream', () => {
   it('fetches the missed home statuses and notifications oldest first, then holds nothing back', async () => {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    handles.push(mastodon.streamUser(rec.listener, OPTS));
+    keep(mastodon.streamUser(rec.listener, OPTS));
     await fake.waitForConnections(1);
     const s1 = fake.postStatus();
     const n1 = fake.notify('favourite');
@@ -124,7 +113,7 @@ describe('catchUp on the user stream', () => {
       return fetch(input, init);
     });
     const rec = recorder();
-    handles.push(mastodon.streamUser(rec.listener, OPTS));
+    keep(mastodon.streamUser(rec.listener, OPTS));
     await fake.waitForConnections(1);
     const s1 = fake.postStatus();
     await until(() => rec.log.length === 1, 'a live event');
@@ -148,7 +137,7 @@ describe('catchUp on the user stream', () => {
   it('follows Link rel="prev" page after page', async () => {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    handles.push(mastodon.streamUser(rec.listener, OPTS));
+    keep(mastodon.streamUser(rec.listener, OPTS));
     await fake.waitForConnections(1);
     const s0 = fake.postStatus();
     await until(() => rec.log.length === 1, 'a live event');
@@ -168,7 +157,7 @@ describe('catchUp on the user stream', () => {
   it('stops at catchUpMaxItems with a cap gap, then the stream goes on', async () => {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    handles.push(mastodon.streamUser(rec.listener, { ...OPTS, catchUpMaxItems: 3 }));
+    keep(mastodon.streamUser(rec.listener, { ...OPTS, catchUpMaxItems: 3 }));
     await fake.waitForConnections(1);
     const s0 = fake.postStatus();
     await until(() => rec.log.length === 1, 'a live event');
@@ -188,7 +177,7 @@ describe('catchUp on the user stream', () => {
   it('reports no gap when exactly catchUpMaxItems were missed', async () => {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    handles.push(mastodon.streamUser(rec.listener, { ...OPTS, catchUpMaxItems: 2 }));
+    keep(mastodon.streamUser(rec.listener, { ...OPTS, catchUpMaxItems: 2 }));
     await fake.waitForConnections(1);
     const s0 = fake.postStatus();
     await until(() => rec.log.length === 1, 'a live event');
@@ -205,7 +194,7 @@ describe('catchUp on the user stream', () => {
   it('fetches nothing when nothing was received before the drop', async () => {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    handles.push(mastodon.streamUser(rec.listener, OPTS));
+    keep(mastodon.streamUser(rec.listener, OPTS));
     await fake.waitForConnections(1);
     fake.stall();
     fake.postStatus();
@@ -228,7 +217,7 @@ describe('catchUp on the user stream', () => {
       return res;
     });
     const rec = recorder();
-    handles.push(mastodon.streamUser(rec.listener, OPTS));
+    keep(mastodon.streamUser(rec.listener, OPTS));
     await fake.waitForConnections(1);
     const s1 = fake.postStatus();
     await until(() => rec.log.length === 1, 'a live event');
@@ -276,7 +265,7 @@ describe('catchUp on the user stream', () => {
     const listener = Object.assign(rec.listener, { onAbort: (e: Error) => calls.push(`abort ${e.message}`) });
     let afterClose = 0;
     const handle = mastodon.streamUser(listener, OPTS);
-    handles.push(handle);
+    keep(handle);
     await fake.waitForConnections(1);
     const s1 = fake.postStatus();
     await until(() => rec.log.length === 1, 'a live event');
@@ -303,7 +292,7 @@ describe('catchUp when REST refuses', () => {
   async function gapAfter(fault: (f: FakeMastodon) => void) {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    handles.push(mastodon.streamUser(rec.listener, OPTS));
+    keep(mastodon.streamUser(rec.listener, OPTS));
     await fake.waitForConnections(1);
     const s1 = fake.postStatus();
     await until(() => rec.log.length === 1, 'a live event');
@@ -362,7 +351,7 @@ describe('catchUp when REST refuses', () => {
       return fetch(input, init);
     });
     const rec = recorder();
-    handles.push(mastodon.streamUser(rec.listener, OPTS));
+    keep(mastodon.streamUser(rec.listener, OPTS));
     await fake.waitForConnections(1);
     const s1 = fake.postStatus();
     await until(() => rec.log.length === 1, 'a live event');
@@ -382,7 +371,7 @@ describe('catchUp sources for every stream', () => {
   async function missOne(open: (m: Mastodon, l: CallbackStreamListener, o: typeof OPTS) => StreamHandle, post: (f: FakeMastodon) => { id: string }) {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    handles.push(open(mastodon, rec.listener, OPTS));
+    keep(open(mastodon, rec.listener, OPTS));
     await fake.waitForConnections(1);
     const first = post(fake);
     await until(() => rec.log.length === 1, 'a live event');
@@ -437,7 +426,7 @@ describe('catchUp sources for every stream', () => {
   it('direct: a conversation with a new last status counts as new', async () => {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    handles.push(mastodon.streamDirect(rec.listener, OPTS));
+    keep(mastodon.streamDirect(rec.listener, OPTS));
     await fake.waitForConnections(1);
     const c1 = fake.converse();
     await until(() => rec.log.length === 1, 'a live event');
@@ -451,12 +440,12 @@ describe('catchUp sources for every stream', () => {
 
 describe('catchUp over the WebSocket transport', () => {
   it('fills the gap of every stream on the shared socket after it drops', async () => {
-    fake = await startFakeMastodon({ heartbeatMs: 0, wsPingMs: 0 });
-    const f = fake;
+    const f = await start();
     const mastodon = new Mastodon({ apiBaseUrl: f.apiUrl, accessToken: f.token, transport: 'websocket', WebSocket, keepaliveSec: 60 } as MastodonOptions);
     const user = recorder();
     const cats = recorder();
-    handles.push(mastodon.streamUser(user.listener, OPTS), mastodon.streamHashtag('cats', cats.listener, OPTS));
+    keep(mastodon.streamUser(user.listener, OPTS));
+    keep(mastodon.streamHashtag('cats', cats.listener, OPTS));
     await f.waitForSubscriptions(2);
     const s1 = f.postStatus({ tags: ['cats'] });
     const n1 = f.notify('favourite');

@@ -1,32 +1,12 @@
 // The listener-level behaviour of a stream, identical over both transports: SSE and the
 // shared WebSocket (Node 20: the `ws` package passed as the WebSocket option).
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { startFakeMastodon, type FakeMastodon, type FakeMastodonOptions } from './fake-mastodon/index.mjs';
+import type { FakeMastodon } from './fake-mastodon/index.mjs';
+import { until, useFakeMastodon } from './helpers/fake.js';
 import { Mastodon, MastodonNetworkError, type Listener, type MastodonOptions, type StreamHandle } from '../src/index.js';
 
-let fake: FakeMastodon | undefined;
-const handles: StreamHandle[] = [];
-
-afterEach(async () => {
-  for (const h of handles.splice(0)) h.close();
-  await fake?.close();
-  fake = undefined;
-});
-
-async function start(o: FakeMastodonOptions = {}): Promise<FakeMastodon> {
-  fake = await startFakeMastodon({ heartbeatMs: 0, wsPingMs: 0, ...o });
-  return fake;
-}
-
-/** Polls `check` until it is truthy (bounded). */
-async function until(check: () => unknown, timeoutMs = 3000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting for ' + check.toString());
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const { start, keep } = useFakeMastodon();
 
 const fast = { runAsync: true as const, reconnectAsync: true, reconnectAsyncWaitSec: 0.05, timeoutSec: 5 };
 
@@ -46,7 +26,6 @@ function recorder() {
 describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
   const client = (f: FakeMastodon, o: Partial<MastodonOptions> = {}) =>
     new Mastodon({ apiBaseUrl: f.apiUrl, accessToken: f.token, transport, WebSocket, keepaliveSec: 0.05, ...o } as MastodonOptions);
-  const keep = <T extends StreamHandle>(h: T): T => (handles.push(h), h);
   /** Resolves once the stream is subscribed (WebSocket) or connected (SSE). */
   const ready = (f: FakeMastodon, n = 1) => (transport === 'sse' ? f.waitForConnections(n) : f.waitForSubscriptions(n));
   const isOpen = (h: StreamHandle) => () => h.isReceiving();

@@ -1,31 +1,12 @@
 // What only the WebSocket transport does: one shared socket, counted subscriptions, where the
 // token goes, subscribe errors, keepalive.
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { startFakeMastodon, type FakeMastodon, type FakeMastodonOptions } from './fake-mastodon/index.mjs';
+import type { FakeMastodon } from './fake-mastodon/index.mjs';
+import { until, useFakeMastodon } from './helpers/fake.js';
 import { Mastodon, MastodonNetworkError, type Listener, type MastodonOptions, type StreamHandle } from '../src/index.js';
 
-let fake: FakeMastodon | undefined;
-const handles: StreamHandle[] = [];
-
-afterEach(async () => {
-  for (const h of handles.splice(0)) h.close();
-  await fake?.close();
-  fake = undefined;
-});
-
-async function start(o: FakeMastodonOptions = {}): Promise<FakeMastodon> {
-  fake = await startFakeMastodon({ heartbeatMs: 0, wsPingMs: 0, ...o });
-  return fake;
-}
-
-async function until(check: () => unknown, timeoutMs = 3000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting for ' + check.toString());
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const { start, keep } = useFakeMastodon();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const fast = { runAsync: true as const, reconnectAsync: true, reconnectAsyncWaitSec: 0.05, timeoutSec: 5 };
@@ -65,7 +46,6 @@ class BrowserLikeWebSocket {
 
 const client = (f: FakeMastodon, o: Partial<MastodonOptions> & { keepaliveSec?: number } = {}) =>
   new Mastodon({ apiBaseUrl: f.apiUrl, accessToken: f.token, transport: 'websocket', WebSocket, keepaliveSec: 60, ...o } as MastodonOptions);
-const keep = <T extends StreamHandle>(h: T): T => (handles.push(h), h);
 const wsUpgrades = (f: FakeMastodon) => f.requests.filter((r) => r.kind === 'ws');
 const sent = (f: FakeMastodon) => f.wsMessages.map((m) => m.message);
 
