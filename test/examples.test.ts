@@ -4,7 +4,7 @@
 // extension as an unpacked MV3 extension. The examples import the package by its name
 // `mastodon-streaming`, which Node, Deno and Bun resolve to dist/ through package.json's
 // `exports` when run inside this repository. Each test asserts the exact lines printed.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startFakeMastodon, type FakeMastodon } from './fake-mastodon/index.mjs';
 import { repoRoot } from './setup/env.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, INSTALL_COMMAND } from './setup/ensure-chromium.mjs';
-import { BIG_ID, Lines, requireDist, sleep, until } from './runtimes/scenario.js';
+import { BIG_ID, Lines, requireDist, sleep, spawnLines, until } from './runtimes/scenario.js';
 import { startStaticServer, type StaticServer } from './runtimes/static-server.js';
 
 const ex = (f: string) => join(repoRoot, 'examples', f);
@@ -42,46 +42,21 @@ interface Run {
 }
 
 function runExample(cmd: string, args: string[], env: Record<string, string>, label: string): Run {
-  const child = spawn(cmd, args, {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1', ...env },
-  });
-  children.add(child);
-  const pending: string[] = [];
-  let partial = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop()!;
-    pending.push(...parts);
-  });
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal }));
-    child.on('error', (err) => {
-      stderr += `\nspawn error: ${err.message}`;
-      resolve({ code: -1, signal: null });
-    });
-  });
+  const { child, lines, exited, stderr } = spawnLines(cmd, args, label, children, env);
+  const bounded = (ms: number, what: string) =>
+    Promise.race([
+      exited,
+      sleep(ms).then(() => {
+        throw new Error(`${label} did not exit within ${ms / 1000} s${what}\n${stderr()}`);
+      }),
+    ]);
   return {
-    lines: new Lines(label, () => pending.splice(0), () => `--- stderr ---\n${stderr}`),
-    stderr: () => stderr,
-    exited: () =>
-      Promise.race([
-        exited,
-        sleep(15_000).then(() => {
-          throw new Error(`${label} did not exit within 15 s\n${stderr}`);
-        }),
-      ]),
-    interrupt: async () => {
+    lines,
+    stderr,
+    exited: () => bounded(15_000, ''),
+    interrupt: () => {
       child.kill('SIGINT');
-      return Promise.race([
-        exited,
-        sleep(5_000).then(() => {
-          throw new Error(`${label} did not exit within 5 s of SIGINT\n${stderr}`);
-        }),
-      ]);
+      return bounded(5_000, ' of SIGINT');
     },
   };
 }

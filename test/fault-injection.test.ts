@@ -1,29 +1,14 @@
 // Fault injection: a few hundred statuses and notifications are published while every kind of
 // disconnect is forced again and again. With catchUp: true, each of the user, public, hashtag
 // and list streams must deliver every published item exactly once and in order.
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Mastodon, MastodonNetworkError, MastodonReadTimeout, StreamListener, type CatchUpGap, type StreamHandle } from '../src/index.js';
-import { startFakeMastodon, type FakeMastodon } from './fake-mastodon/index.mjs';
+import { expect, it } from 'vitest';
+import { Mastodon, MastodonNetworkError, MastodonReadTimeout, StreamListener, type CatchUpGap } from '../src/index.js';
+import type { FakeMastodon } from './fake-mastodon/index.mjs';
+import { useFakeMastodon } from './helpers/fake.js';
+import { stubOnline } from './helpers/online.js';
 
-const g = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
-const onlineListeners = new Set<() => void>();
-let fake: FakeMastodon | undefined;
-const handles: StreamHandle[] = [];
-
-beforeEach(() => {
-  // Node has no `online` event: stand in for the runtime (platform.ts reads these at run time).
-  g.addEventListener = (type: string, fn: () => void) => type === 'online' && onlineListeners.add(fn);
-  g.removeEventListener = (type: string, fn: () => void) => type === 'online' && onlineListeners.delete(fn);
-});
-
-afterEach(async () => {
-  for (const h of handles.splice(0)) h.close();
-  await fake?.close();
-  fake = undefined;
-  delete g.addEventListener;
-  delete g.removeEventListener;
-  onlineListeners.clear();
-});
+const { start, keep } = useFakeMastodon();
+const { goOnline } = stubOnline();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,7 +50,7 @@ class Recorder extends StreamListener {
 }
 
 it('delivers every published item exactly once and in order through 20+ disconnects of every kind', { timeout: 45_000 }, async () => {
-  const f = (fake = await startFakeMastodon({ heartbeatMs: 100, wsPingMs: 0, rateLimit: { limit: 1_000_000, windowMs: 300_000 } }));
+  const f = await start({ heartbeatMs: 100, rateLimit: { limit: 1_000_000, windowMs: 300_000 } });
   const mastodon = new Mastodon({ apiBaseUrl: f.apiUrl, streamingBaseUrl: f.streamingUrl, accessToken: f.token });
   const opts = { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02, reconnectAsyncMaxWaitSec: 0.1, timeoutSec: 0.5, catchUp: true } as const;
   const user = new Recorder('user');
@@ -73,12 +58,10 @@ it('delivers every published item exactly once and in order through 20+ disconne
   const tag = new Recorder('hashtag');
   const list = new Recorder('list');
   const recorders = [user, pub, tag, list];
-  handles.push(
-    mastodon.streamUser(user, opts),
-    mastodon.streamPublic(pub, opts),
-    mastodon.streamHashtag('cats', tag, opts),
-    mastodon.streamList('12', list, opts),
-  );
+  keep(mastodon.streamUser(user, opts));
+  keep(mastodon.streamPublic(pub, opts));
+  keep(mastodon.streamHashtag('cats', tag, opts));
+  keep(mastodon.streamList('12', list, opts));
   await f.waitForConnections(4);
 
   // What each stream must deliver, in publication order (ids only grow).
@@ -150,7 +133,7 @@ it('delivers every published item exactly once and in order through 20+ disconne
           f.stall();
           break;
         case 'online':
-          for (const fn of [...onlineListeners]) fn();
+          goOnline();
           break;
       }
       // A refused reconnect is one more request before the stream is back.

@@ -1,36 +1,14 @@
 // The handle's resilience: `online` and a frozen runtime reconnect at once (no read timeout,
 // no back-off), and the back-off count resets after a healthy connection. Node has no
 // `online` event, so globalThis.addEventListener is stubbed (platform.ts reads it at run time).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Mastodon, MastodonNetworkError, StreamListener, type StreamHandle } from '../src/index.js';
-import { startFakeMastodon, type FakeMastodon } from './fake-mastodon/index.mjs';
+import { describe, expect, it } from 'vitest';
+import { Mastodon, MastodonNetworkError, StreamListener } from '../src/index.js';
+import type { FakeMastodon } from './fake-mastodon/index.mjs';
+import { useFakeMastodon } from './helpers/fake.js';
+import { stubOnline } from './helpers/online.js';
 
-let fake: FakeMastodon | undefined;
-const handles: StreamHandle[] = [];
-const g = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
-const onlineListeners = new Set<() => void>();
-
-beforeEach(() => {
-  g.addEventListener = (type: string, fn: () => void) => {
-    if (type === 'online') onlineListeners.add(fn);
-  };
-  g.removeEventListener = (type: string, fn: () => void) => {
-    if (type === 'online') onlineListeners.delete(fn);
-  };
-});
-
-afterEach(async () => {
-  for (const h of handles.splice(0)) h.close();
-  await fake?.close();
-  fake = undefined;
-  delete g.addEventListener;
-  delete g.removeEventListener;
-  onlineListeners.clear();
-});
-
-const goOnline = () => {
-  for (const fn of [...onlineListeners]) fn();
-};
+const { start, keep } = useFakeMastodon();
+const { goOnline, count: onlineListenerCount } = stubOnline();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -42,11 +20,11 @@ class Recorder extends StreamListener {
 }
 
 async function open(opts: { timeoutSec: number; reconnectAsyncWaitSec: number }, heartbeatMs = 0) {
-  fake = await startFakeMastodon({ heartbeatMs, wsPingMs: 0 });
+  const fake = await start({ heartbeatMs });
   const mastodon = new Mastodon({ apiBaseUrl: fake.apiUrl, streamingBaseUrl: fake.streamingUrl, accessToken: fake.token });
   const listener = new Recorder();
   const handle = mastodon.streamUser(listener, { runAsync: true, reconnectAsync: true, ...opts });
-  handles.push(handle);
+  keep(handle);
   await fake.waitForConnections(1);
   return { fake, listener, handle };
 }
@@ -56,7 +34,7 @@ const sseTimes = (f: FakeMastodon) => f.requests.filter((r) => r.kind === 'sse')
 describe('online', () => {
   it('while connected: drops the connection and reconnects at once, without waiting for the read timeout', async () => {
     const { fake, listener, handle } = await open({ timeoutSec: 30, reconnectAsyncWaitSec: 10 });
-    expect(onlineListeners.size).toBe(1);
+    expect(onlineListenerCount()).toBe(1);
     const t0 = Date.now();
     goOnline();
     await fake.waitFor(() => sseTimes(fake).length === 2, { timeoutMs: 1000 });
@@ -84,9 +62,9 @@ describe('online', () => {
 
   it('stops listening once the handle is closed', async () => {
     const { handle } = await open({ timeoutSec: 30, reconnectAsyncWaitSec: 10 });
-    expect(onlineListeners.size).toBe(1);
+    expect(onlineListenerCount()).toBe(1);
     handle.close();
-    expect(onlineListeners.size).toBe(0);
+    expect(onlineListenerCount()).toBe(0);
   });
 });
 

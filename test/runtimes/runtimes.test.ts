@@ -4,12 +4,12 @@
 // their built-in one). The verdict is the fixture's
 // RESULT line, compared exactly — an exit code alone proves nothing (Deno can exit 0 after
 // swallowing a rejected top-level await).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { repoRoot } from '../setup/env.mjs';
-import { driveUserScenario, expectWebSocketTraffic, Lines, requireDist, startFake, TRANSPORTS, type Fake } from './scenario.js';
+import { driveUserScenario, expectWebSocketTraffic, requireDist, spawnLines, startFake, TRANSPORTS, type Fake } from './scenario.js';
 
 const fixture = join(repoRoot, 'test', 'runtimes', 'fixtures', 'user-stream.mjs');
 const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
@@ -41,30 +41,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-function runFixture(cmd: string, args: string[], label: string) {
-  const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  children.add(child);
-  const pending: string[] = [];
-  let partial = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop()!;
-    pending.push(...parts.map((l) => l.replace(/\r$/, '')));
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal }));
-    child.on('error', (err) => {
-      stderr += `\nspawn error: ${err.message}`;
-      resolve({ code: -1, signal: null });
-    });
-  });
-  const lines = new Lines(label, () => pending.splice(0), () => `--- stderr ---\n${stderr}`);
-  return { child, lines, exited, stderr: () => stderr };
-}
+const runFixture = (cmd: string, args: string[], label: string) => spawnLines(cmd, args, label, children);
 
 describe('the built package in real runtimes', { timeout: 30_000 }, () => {
   for (const transport of TRANSPORTS) for (const [name, rt] of Object.entries(runtimes)) {

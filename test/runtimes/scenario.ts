@@ -1,5 +1,6 @@
 // Test-side half of the user-stream scenario in fixtures/recorder.js: reacts to the lines the
 // recorder prints (wherever it runs) by driving the fake Mastodon, then checks the RESULT line.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -243,4 +244,33 @@ export async function driveUserScenario(fake: Fake, lines: Lines, runtime: strin
   // close() aborted the request: the fake sees no open stream any more.
   await until('the fake to see the stream closed', () => openConnections(fake) === 0, 5_000);
   return result;
+}
+
+export type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+/**
+ * Spawns a runtime in the repository with its stdout read as `Lines` (CR of CRLF dropped) and
+ * its stderr kept; the child joins `children`, which the test kills after each test.
+ */
+export function spawnLines(cmd: string, args: string[], label: string, children: Set<ChildProcess>, env: Record<string, string> = {}) {
+  const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
+  children.add(child);
+  const pending: string[] = [];
+  let partial = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop()!;
+    pending.push(...parts.map((l) => l.replace(/\r$/, '')));
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<Exit>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+    child.on('error', (err) => {
+      stderr += `\nspawn error: ${err.message}`;
+      resolve({ code: -1, signal: null });
+    });
+  });
+  const lines = new Lines(label, () => pending.splice(0), () => `--- stderr ---\n${stderr}`);
+  return { child, lines, exited, stderr: () => stderr };
 }
