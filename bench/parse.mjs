@@ -9,7 +9,7 @@
 //   nothing else: no parser can do less.
 // - eventsource-parser 3 (+ TextDecoder, + JSON.parse).
 // - @microsoft/fetch-event-source's parse module: getLines + getMessages + JSON.parse (the
-//   ceiling this library is held to: it is built on getLines), and getLines alone.
+//   ceiling this library is held to), and getLines alone.
 // - ours, pipeline: createSseParser → toPayload → Dispatcher → listener method, built from src/
 //   with esbuild exactly as tsup builds dist/ (minified, `_` members mangled). The pieces are not
 //   exported by dist/, and profiling them needs them apart; the build is the same code.
@@ -37,6 +37,7 @@ export async function buildPipeline() {
         "export { toPayload } from '../src/payload.ts';",
         "export { Dispatcher } from '../src/listener.ts';",
         "export { getLines, getMessages } from '@microsoft/fetch-event-source/lib/esm/parse.js';",
+        "export { createSseParser as referenceParser } from '../test/reference/getlines-parser.ts';",
       ].join('\n'),
       resolveDir: BENCH,
       loader: 'ts',
@@ -110,10 +111,10 @@ function variants(P, dist, data) {
       return n;
     },
     'ours-pipeline-plain': () => {
-      // The same parser on getLines alone (no fast path): what the library did before.
+      // The parser this library had on getLines alone (test/reference/), same dispatcher.
       n = 0;
       const d = new P.Dispatcher(listener, ['user']);
-      const feed = P.createSseParser({ event: (name, s) => d.event(name, P.toPayload(name, s)), heartbeat: () => d.heartbeat() }, 16 * 1024 * 1024, P.getLines);
+      const feed = P.referenceParser({ event: (name, s) => d.event(name, P.toPayload(name, s)), heartbeat: () => d.heartbeat() }, 16 * 1024 * 1024);
       for (const c of chunks) feed(c);
       return n;
     },
@@ -174,7 +175,7 @@ export async function bench() {
       'fes-getLines+getMessages': 'fetch-event-source getLines + getMessages + JSON.parse',
       'fes-getLines-alone': 'fetch-event-source getLines alone (no decode, no JSON)',
       'ours-pipeline': 'ours: parser → payload → dispatcher → listener',
-      'ours-pipeline-plain': 'ours, same pipeline on getLines alone (before the fast path)',
+      'ours-pipeline-plain': 'ours before 0.1.1: the same pipeline on getLines alone',
       'ours-e2e': 'ours end to end: dist streamUser, fetch body → listener',
     };
     for (const k of names) {

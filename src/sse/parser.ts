@@ -1,4 +1,3 @@
-import { getLines } from '@microsoft/fetch-event-source/lib/esm/parse.js';
 import { MastodonMalformedEventError } from '../errors/MastodonMalformedEventError.js';
 import { strictDecoder } from '../platform.js';
 
@@ -12,65 +11,87 @@ export interface SseSink {
 
 export type SseFeed = (chunk: Uint8Array) => void;
 
+/** A line splitter: takes a chunk, reports its complete lines, returns the bytes it still holds. */
+export type LineFeed = (chunk: Uint8Array) => number;
+
 // Field names compared as bytes, so that no string is made for the name of a field.
 const D = 100, A = 97, T = 116, E = 101, V = 118, N = 110, SPACE = 32, LF = 10, CR = 13, COLON = 58;
 
 /**
- * `getLines(onLine)` with a fast path, same contract. From a profile (`node --cpu-prof` of
- * bench/parse.mjs): getLines looks at every byte in JavaScript, and on 2 KB events that loop cost
- * about as much as JSON.parse. While getLines holds nothing, the LF-terminated lines of a chunk
- * are found with the native `indexOf` and given to `onLine` with the same (line, first colon or
- * -1) that getLines would pass. getLines still gets everything that needs its state: a chunk
- * containing a CR (CR and CRLF line ends), the unfinished line at the end of a chunk, and the
- * next chunk up to the LF that ends that line. test/parser.fastpath.test.ts checks it against
- * getLines alone.
+ * Splits bytes into lines ended by LF, CR or CRLF, across chunk boundaries, and reports each
+ * line with the index of its first colon (-1 for none): the contract of `getLines` from
+ * @microsoft/fetch-event-source, which test/parser.reference.test.ts checks this against, chunk
+ * by chunk. Unlike `getLines`, which looks at every byte in JavaScript (on 2 KB events that
+ * loop cost about as much as JSON.parse), line ends are found with the native `indexOf`, and an
+ * unfinished line is held as the pieces it came in and joined once, when it ends (so a huge line
+ * costs O(n), not a copy per chunk). Returns how many bytes of an unfinished line it holds.
  */
-export function fastLines(onLine: (line: Uint8Array, fieldLength: number) => void): (chunk: Uint8Array) => void {
-  const lines = getLines(onLine);
-  // True when getLines holds no partial line and no pending CR: the last byte of the stream so
-  // far is a LF. (False is always safe: the next line then goes through getLines.)
-  let clean = true;
+export function splitLines(onLine: (line: Uint8Array, fieldLength: number) => void): LineFeed {
+  let parts: Uint8Array[] = []; // the unfinished line, as the pieces it came in
+  let held = 0; // their bytes
+  let afterCR = false; // the last chunk ended with a CR: a LF that starts the next is its CRLF's
   return (chunk) => {
     const size = chunk.length;
     let pos = 0;
-    // No CR in the chunk, and getLines clean or the end of its pending line found (given to it).
-    if (chunk.indexOf(CR) < 0 && (clean || (pos = chunk.indexOf(LF) + 1))) {
-      if (!clean) lines(chunk.subarray(0, pos));
-      for (let end: number; (end = chunk.indexOf(LF, pos)) >= 0; pos = end + 1) {
-        const line = chunk.subarray(pos, end);
-        onLine(line, line.indexOf(COLON));
-      }
+    if (afterCR && size) {
+      afterCR = false;
+      if (chunk[0] === LF) pos = 1;
     }
-    // The rest (all of a chunk with a CR or without a line end) is getLines' to split.
-    if (pos < size) lines(chunk.subarray(pos));
-    clean = chunk[size - 1] === LF;
+    // The next LF and CR at or after `pos` (`size`: none). Each is searched again only once
+    // `pos` has passed it, so a chunk is scanned about once per kind; Mastodon sends no CR, so
+    // there the CR search is one native scan of the chunk.
+    let lf = -1, cr = -1;
+    for (;;) {
+      if (lf < pos && (lf = chunk.indexOf(LF, pos)) < 0) lf = size;
+      if (cr < pos && (cr = chunk.indexOf(CR, pos)) < 0) cr = size;
+      const end = lf < cr ? lf : cr;
+      if (end === size) break;
+      let line = chunk.subarray(pos, end);
+      if (held) {
+        // The line began in earlier chunks: join the pieces, once.
+        const whole = new Uint8Array(held + line.length);
+        let at = 0;
+        for (const p of parts) {
+          whole.set(p, at);
+          at += p.length;
+        }
+        whole.set(line, at);
+        line = whole;
+        parts = [];
+        held = 0;
+      }
+      pos = end + 1;
+      if (end === cr) {
+        if (pos === size) afterCR = true;
+        else if (chunk[pos] === LF) pos++;
+      }
+      onLine(line, line.indexOf(COLON));
+    }
+    if (pos < size) {
+      parts.push(chunk.subarray(pos));
+      held += size - pos;
+    }
+    return held;
   };
 }
 
 /**
- * Turns response bytes into events, on top of `getLines` from @microsoft/fetch-event-source
- * (which splits lines on CR, LF and CRLF across chunk boundaries and reports where the first
- * colon is). The field handling is ours, because Mastodon's rules differ from a browser's
- * EventSource: a comment line is a heartbeat, an event needs both `event:` and `data:`, and
- * malformed UTF-8 is an error rather than U+FFFD.
+ * Turns response bytes into events. The field handling follows Mastodon's rules, which differ
+ * from a browser's EventSource: a comment line is a heartbeat, an event needs both `event:` and
+ * `data:`, and malformed UTF-8 is an error rather than U+FFFD.
  *
- * `feed` throws `MastodonMalformedEventError`; after that the parser is spent. `split` is the
- * line splitter: `fastLines`, or `getLines` itself (the reference the tests compare against).
+ * An event may take at most `maxEventBytes`: the bytes of its lines, one per line end, comments
+ * not counted. The bytes of an unfinished line count too, so a line that never ends is refused
+ * once it passes the limit, and at most the limit plus one chunk is ever held.
+ *
+ * `feed` throws `MastodonMalformedEventError`; after that the parser is spent.
  */
-export function createSseParser(sink: SseSink, maxEventBytes: number, split: typeof getLines = fastLines): SseFeed {
+export function createSseParser(sink: SseSink, maxEventBytes: number): SseFeed {
   const decoder = strictDecoder();
   let name: string | undefined; // the `event:` value of the block being read
   let data: string | undefined; // its `data:` lines so far
   let eventBytes = 0; // bytes of the complete lines of the block being read
   let firstLine = true;
-  // The bytes after the last line end seen (the line getLines is holding): an upper bound on
-  // the fast path, made exact when the size check needs it. `endChunk` is the last chunk that
-  // held a line end and `since` the bytes of the chunks after it, so the exact value is
-  // `endChunk`'s bytes after its last line end plus `since`.
-  let tail = 0;
-  let endChunk: Uint8Array | undefined;
-  let since = 0;
-  let sawLine = false;
 
   const decode = (bytes: Uint8Array, what: string | undefined): string => {
     try {
@@ -80,14 +101,13 @@ export function createSseParser(sink: SseSink, maxEventBytes: number, split: typ
     }
   };
 
-  const onLine = (line: Uint8Array, fieldLength: number): void => {
-    sawLine = true;
+  const push = splitLines((line, fieldLength) => {
     if (firstLine) {
       firstLine = false;
       // A byte order mark is allowed once, at the very start of the stream.
-      if (line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) {
+      if (line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) {
         line = line.subarray(3);
-        if (fieldLength >= 0) fieldLength -= 3;
+        if (fieldLength > 0) fieldLength -= 3;
       }
     }
     const len = line.length;
@@ -107,8 +127,7 @@ export function createSseParser(sink: SseSink, maxEventBytes: number, split: typ
       sink.heartbeat();
       return;
     }
-    eventBytes += len + 1;
-    if (eventBytes > maxEventBytes) throw new MastodonMalformedEventError('Event too large');
+    if ((eventBytes += len + 1) > maxEventBytes) throw new MastodonMalformedEventError('Event too large');
     // A line without a colon is a field name with an empty value (SSE specification).
     const fl = fieldLength < 0 ? len : fieldLength;
     // The value starts after the colon and one optional space.
@@ -120,45 +139,10 @@ export function createSseParser(sink: SseSink, maxEventBytes: number, split: typ
       name = vo >= len ? '' : decode(line.subarray(vo), undefined);
     }
     // Any other field (`id:`, `retry:`, unknown ones) is ignored: Mastodon sends none.
-  };
+  });
 
-  const push = split(onLine);
-
-  const lastEnd = (c: Uint8Array): number => Math.max(c.lastIndexOf(LF), c.lastIndexOf(CR));
-
-  return (chunk: Uint8Array): void => {
-    const size = chunk.length;
-    if (size === 0) return;
-    // Size guard, cheap on the common path: only when the block so far plus everything that
-    // may still be unterminated could exceed the limit do we work out the exact pending bytes.
-    // A chunk with no line end that would take the block past the limit is refused before
-    // getLines buffers it, so memory stays within maxEventBytes plus one chunk.
-    if (eventBytes + tail + size > maxEventBytes) {
-      if (endChunk) tail = endChunk.length - 1 - lastEnd(endChunk) + since;
-      endChunk = undefined;
-      const end = lastEnd(chunk);
-      if (end < 0) {
-        if (eventBytes + tail + size > maxEventBytes) throw new MastodonMalformedEventError('Event too large');
-        push(chunk);
-        tail += size;
-        return;
-      }
-      push(chunk);
-      tail = size - 1 - end;
-      if (eventBytes + tail > maxEventBytes) throw new MastodonMalformedEventError('Event too large');
-      return;
-    }
-    sawLine = false;
-    push(chunk);
-    // A line ended inside this chunk (or the chunk starts with the LF of a CRLF): at most its
-    // bytes are pending. Otherwise the pending line grew by the whole chunk.
-    if (sawLine || chunk[0] === LF) {
-      tail = size;
-      endChunk = chunk;
-      since = 0;
-    } else {
-      tail += size;
-      since += size;
-    }
+  return (chunk) => {
+    // push() first: it moves eventBytes (operands are read left to right).
+    if (push(chunk) + eventBytes > maxEventBytes) throw new MastodonMalformedEventError('Event too large');
   };
 }

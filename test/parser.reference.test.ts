@@ -1,11 +1,13 @@
-// The SSE parser's fast path (fastLines: native indexOf in front of getLines) against the plain
-// path (getLines alone): on any bytes, cut anywhere, both must report the same lines, and the
-// parser built on either must make the same sink calls and throw the same errors, chunk by chunk.
+// The SSE parser against references: its line splitter (splitLines) against getLines from
+// @microsoft/fetch-event-source on any bytes cut anywhere (the same lines from the same chunk),
+// and the parser against the one this library had on getLines (test/reference/): the same sink
+// calls and the same errors at the same chunk, including where maxEventBytes refuses an event.
 import { getLines } from '@microsoft/fetch-event-source/lib/esm/parse.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MastodonMalformedEventError } from '../src/errors/MastodonMalformedEventError.js';
-import { createSseParser, fastLines } from '../src/sse/parser.js';
+import { createSseParser, splitLines } from '../src/sse/parser.js';
+import { createSseParser as referenceParser } from './reference/getlines-parser.js';
 
 const enc = new TextEncoder();
 const bytes = (s: string): Uint8Array => enc.encode(s);
@@ -31,7 +33,8 @@ const cut = (all: Uint8Array, at: number[]): Uint8Array[] => {
   return chunks;
 };
 
-type Splitter = typeof getLines;
+type Splitter = (onLine: (line: Uint8Array, fieldLength: number) => void) => (chunk: Uint8Array) => unknown;
+type Parser = typeof createSseParser;
 
 /** The lines each chunk produced, copied (line bytes and field length). */
 const linesPerChunk = (split: Splitter, chunks: Uint8Array[]): Array<Array<[number[], number]>> => {
@@ -52,15 +55,11 @@ interface Outcome {
   error?: { at: number; name: string; message: string; reason: string; data: string | undefined };
 }
 
-/** Feeds the chunks to a parser built on `split`; records the sink calls per chunk and the error. */
-const parse = (split: Splitter, chunks: Uint8Array[], maxEventBytes: number): Outcome => {
+/** Feeds the chunks to a parser; records the sink calls per chunk and the error. */
+const parse = (parser: Parser, chunks: Uint8Array[], maxEventBytes: number): Outcome => {
   const calls: Call[][] = [];
   let current: Call[] = [];
-  const feed = createSseParser(
-    { event: (n, d) => current.push(['event', n, d]), heartbeat: () => current.push(['heartbeat']) },
-    maxEventBytes,
-    split,
-  );
+  const feed = parser({ event: (n, d) => current.push(['event', n, d]), heartbeat: () => current.push(['heartbeat']) }, maxEventBytes);
   for (let i = 0; i < chunks.length; i++) {
     current = [];
     calls.push(current);
@@ -103,12 +102,12 @@ const streamArb = fc
     return all;
   });
 
-describe('fastLines against getLines', () => {
+describe('splitLines against getLines', () => {
   it('reports the same lines for every chunk of any bytes, cut anywhere', () => {
     fc.assert(
       fc.property(rawArb, cutsArb, (all, at) => {
         const chunks = cut(all, at);
-        expect(linesPerChunk(fastLines, chunks)).toEqual(linesPerChunk(getLines, chunks));
+        expect(linesPerChunk(splitLines, chunks)).toEqual(linesPerChunk(getLines, chunks));
       }),
       { numRuns: 3000 },
     );
@@ -118,9 +117,24 @@ describe('fastLines against getLines', () => {
     fc.assert(
       fc.property(streamArb, cutsArb, (all, at) => {
         const chunks = cut(all, at);
-        expect(linesPerChunk(fastLines, chunks)).toEqual(linesPerChunk(getLines, chunks));
+        expect(linesPerChunk(splitLines, chunks)).toEqual(linesPerChunk(getLines, chunks));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('reports exactly the bytes of the unfinished line it holds after each chunk', () => {
+    fc.assert(
+      fc.property(rawArb, cutsArb, (all, at) => {
+        const feed = splitLines(() => {});
+        let seen = 0;
+        for (const c of cut(all, at)) {
+          seen += c.length;
+          const sofar = all.subarray(0, seen);
+          expect(feed(c)).toBe(seen - 1 - Math.max(sofar.lastIndexOf(10), sofar.lastIndexOf(13)));
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 
@@ -131,17 +145,17 @@ describe('fastLines against getLines', () => {
       [[Array.from(bytes('data: b')), 4]],
       [[Array.from(bytes('x:y')), 1], [[], -1]],
     ];
-    expect(linesPerChunk(fastLines, chunks)).toEqual(expected);
+    expect(linesPerChunk(splitLines, chunks)).toEqual(expected);
     expect(linesPerChunk(getLines, chunks)).toEqual(expected);
   });
 });
 
-describe('createSseParser on the fast path against the plain path', () => {
+describe('createSseParser against the getLines-based reference parser', () => {
   it('makes the same sink calls and throws the same errors, chunk by chunk', () => {
     fc.assert(
       fc.property(streamArb, cutsArb, fc.integer({ min: 1, max: 400 }), (all, at, maxEventBytes) => {
         const chunks = cut(all, at);
-        expect(parse(fastLines, chunks, maxEventBytes)).toEqual(parse(getLines, chunks, maxEventBytes));
+        expect(parse(createSseParser, chunks, maxEventBytes)).toEqual(parse(referenceParser, chunks, maxEventBytes));
       }),
       { numRuns: 3000 },
     );
@@ -161,7 +175,7 @@ describe('createSseParser on the fast path against the plain path', () => {
             expected.push(['heartbeat']);
           }
         }
-        const got = parse(fastLines, cut(bytes(text), at), 1 << 20);
+        const got = parse(createSseParser, cut(bytes(text), at), 1 << 20);
         expect(got.error).toBeUndefined();
         expect(got.calls.flat()).toEqual(expected);
       }),
@@ -169,12 +183,12 @@ describe('createSseParser on the fast path against the plain path', () => {
     );
   });
 
-  it('refuses an event over maxEventBytes at the same chunk on both paths', () => {
+  it('refuses an event over maxEventBytes at the same chunk as the reference', () => {
     const all = concat([bytes('event: update\ndata: '), bytes('x'.repeat(100)), bytes('\n\n')]);
     for (let at = 0; at <= all.length; at++) {
       const chunks = cut(all, [at]);
-      const fast = parse(fastLines, chunks, 64);
-      expect(fast).toEqual(parse(getLines, chunks, 64));
+      const fast = parse(createSseParser, chunks, 64);
+      expect(fast).toEqual(parse(referenceParser, chunks, 64));
       expect(fast.error).toMatchObject({ name: 'MastodonMalformedEventError', message: 'Malformed event: Event too large', reason: 'Event too large' });
     }
   });
