@@ -30,11 +30,11 @@ const idsOf = (name: string, p: any): false | [string, string] => {
 
 /** The REST timelines that hold what a stream sends: [event name, path, query prefix]. */
 const sourcesOf = (spec: StreamSpec): [string, string, string][] => {
-  const [base, ...mods] = spec.type.split(':');
+  const [base, ...mods] = spec[0].split(':');
   const n: [string, string, string] = ['notification', '/api/v1/notifications', ''];
   if (base == 'user') return mods.length ? [n] : [['update', '/api/v1/timelines/home', ''], n];
   if (base == 'direct') return [['conversation', '/api/v1/conversations', '']];
-  const where = base == 'public' ? base : (base == 'list' ? 'list/' : 'tag/') + encodeURIComponent((spec.list ?? spec.tag)!);
+  const where = base == 'public' ? base : (base == 'list' ? 'list/' : 'tag/') + encodeURIComponent(spec[1]!);
   return [['update', '/api/v1/timelines/' + where, mods.map((m) => (m == 'media' ? 'only_media' : m) + '=true&').join('')]];
 };
 

@@ -5,7 +5,7 @@ import { resolveStreamOptions, type StreamOptions } from './options.js';
 import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentError.js';
 import { defaultFetch } from './platform.js';
 import type { ResolvedStreamOptions } from './options.js';
-import { publicType, streamName, streamSpec, type StreamSpec } from './streams.js';
+import { publicType, streamSpec, type StreamSpec } from './streams.js';
 import { sseTransport } from './transport/sse.js';
 import type { Transport } from './transport/types.js';
 import { normaliseBaseUrl, streamingBaseFrom } from './url.js';
@@ -165,7 +165,7 @@ export class Mastodon {
   /** Builds the handle; async handles start running at once. */
   protected _start(spec: StreamSpec, listener: Listener, options: StreamOptions): Stream {
     const opts = resolveStreamOptions(options, this.requestTimeoutSec);
-    const d = new Dispatcher(listener, streamName(spec));
+    const d = new Dispatcher(listener, spec);
     const stream = new Stream(this._transportFor(opts.maxEventBytes), spec, d, opts, this.accessToken, this._gate(d, spec, opts));
     if (opts.runAsync) void stream.run();
     return stream;

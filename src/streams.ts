@@ -16,16 +16,11 @@ export type StreamType =
   | 'direct';
 
 /**
- * One stream, described once and rendered for either transport: the SSE path and query, the
- * WebSocket subscribe message, and the `forStream` array listeners receive.
+ * One stream, described once and rendered for either transport (the SSE path and query, the
+ * WebSocket subscribe message): its `forStream` array, as listeners receive it. `[type]`, or
+ * `[type, tag]` for hashtag streams and `[type, list id]` for list streams.
  */
-export interface StreamSpec {
-  readonly type: StreamType;
-  /** For `hashtag` and `hashtag:local`, without `#`. */
-  readonly tag?: string;
-  /** For `list`. */
-  readonly list?: string;
-}
+export type StreamSpec = readonly [StreamType] | readonly [StreamType, string];
 
 // The twelve stream names of PROTOCOL.md, as one pattern rather than a table.
 const TYPE = /^(?:user(?::notification)?|public(?::local|:remote)?(?::media)?|hashtag(?::local)?|list|direct)$/;
@@ -42,15 +37,15 @@ export function streamSpec(type: string, params: { tag?: string; list?: string |
     const tag = params.tag;
     if (!tag || typeof tag != 'string') bad('A hashtag stream needs a tag');
     if (tag![0] == '#') bad('Tag parameter should omit leading #');
-    return { type: t, tag: tag! };
+    return [t, tag!];
   }
   if (t == 'list') {
     const raw = params.list;
     const list = String((typeof raw == 'object' ? raw?.id : raw) ?? '');
     if (!list) bad('A list stream needs a list id');
-    return { type: t, list };
+    return [t, list];
   }
-  return { type: t };
+  return [t];
 }
 
 /** `public` + `{local, remote, onlyMedia}` → `public:local:media` and friends. */
@@ -60,14 +55,7 @@ export function publicType(o: { local?: boolean; remote?: boolean; onlyMedia?: b
 }
 
 /** The SSE path and query for a stream: `/api/v1/streaming/public/local?only_media=true`. */
-export function ssePath({ type, tag, list }: StreamSpec): string {
-  const media = type.endsWith(':media');
-  const query = tag != null ? 'tag=' + encodeURIComponent(tag) : list != null ? 'list=' + encodeURIComponent(list) : media ? 'only_media=true' : '';
-  return '/api/v1/streaming/' + type.replace(':media', '').replace(':', '/').replace(':', '/') + (query && '?' + query);
-}
-
-/** The `forStream` array: `['user']`, `['hashtag', 'cats']`, `['list', '12']`. */
-export function streamName({ type, tag, list }: StreamSpec): readonly string[] {
-  const param = tag ?? list;
-  return param == null ? [type] : [type, param];
+export function ssePath([type, param]: StreamSpec): string {
+  const query = param != null ? (type == 'list' ? 'list=' : 'tag=') + encodeURIComponent(param) : type.endsWith(':media') ? 'only_media=true' : '';
+  return '/api/v1/streaming/' + type.replace(':media', '').replace(/:/g, '/') + (query && '?' + query);
 }

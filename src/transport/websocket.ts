@@ -4,7 +4,7 @@ import { MastodonNetworkError } from '../errors/MastodonNetworkError.js';
 import { toPayload } from '../payload.js';
 import type { MastodonOptions } from '../mastodon.js';
 import { clearTimer, defaultWebSocket, setTimer, type TimerId } from '../platform.js';
-import { ssePath, streamName, type StreamSpec } from '../streams.js';
+import { ssePath, type StreamSpec } from '../streams.js';
 import { errorFromResponse, refusal } from './response-error.js';
 import type { ConnectionHooks } from './types.js';
 
@@ -77,7 +77,8 @@ export class WsTransport {
     /** Sends a (un)subscribe for the stream `key` names in `sent`. */
     const send = (type: string, key: string): void => {
       const spec = sent.get(key)!;
-      ws.send(JSON.stringify({ type, stream: spec.type, tag: spec.tag, list: spec.list }));
+      const [stream, param] = spec;
+      ws.send(JSON.stringify({ type, stream, [stream == 'list' ? 'list' : 'tag']: param }));
     };
 
     const alive = (): void => {
@@ -165,7 +166,7 @@ export class WsTransport {
         const spec = sent.get((to = last));
         if (!spec) return;
         sent.delete(to);
-        err = refusal('Subscribe to ' + streamName(spec).join(' '), m.status, m.error);
+        err = refusal('Subscribe to ' + spec.join(' '), m.status, m.error);
       } else if (m?.event) to = keyOf(m.stream);
       else return;
       for (const sub of subs)
@@ -254,7 +255,7 @@ export class WsTransport {
 
     this.connect = (spec, hooks, signal, max) =>
       new Promise((resolve, reject) => {
-        const sub: Sub = { _key: keyOf(streamName(spec)), _spec: spec, _hooks: hooks, _max: max, _done: (err) => (err ? reject(err) : resolve()) };
+        const sub: Sub = { _key: keyOf(spec), _spec: spec, _hooks: hooks, _max: max, _done: (err) => (err ? reject(err) : resolve()) };
         // A handle that gives up on a working socket (read timeout, frozen runtime, `online`)
         // says so by aborting with its error: the socket is suspect for every stream on it.
         // The handle aborts every attempt once it is over: the listener then finds the sub gone.
