@@ -459,6 +459,9 @@ describe('catchUp over the WebSocket transport', () => {
     f.dropConnections();
     await until(() => f.requests.filter((r) => r.kind === 'ws').length > before, 'a new socket');
     await until(() => user.log.length === 5 && cats.log.length === 2, 'the catch-up');
+    // The catch-up asks once more for statuses newer than s2 (an empty page ends it); a status
+    // posted before that request would come through the catch-up instead of live.
+    await until(() => restUrls(f, '/api/v1/timelines/tag/').length === 2, "the catch-up's last page");
     const s4 = f.postStatus({ tags: ['cats'] });
     await until(() => user.log.length === 6 && cats.log.length === 3, 'live events after the catch-up');
 
