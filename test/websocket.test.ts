@@ -59,13 +59,11 @@ function recorder() {
 }
 
 describe('WebSocket transport', () => {
-  test('streams of one client share one socket; subscribes go out one at a time', async () => {
+  test('streams of one client share one socket; the subscribes that are due go out together', async () => {
     const f = await start();
     const m = client(f);
     const user = recorder(), local = recorder(), list = recorder();
-    keep(m.streamUser(user.listener, fast));
-    keep(m.streamLocal(local.listener, { ...fast, onlyMedia: true }));
-    keep(m.streamList('12', list.listener, fast));
+    const handles = [m.streamUser(user.listener, fast), m.streamLocal(local.listener, { ...fast, onlyMedia: true }), m.streamList('12', list.listener, fast)].map(keep);
     await f.waitForSubscriptions(3);
     expect(f.wsConnections()).toBe(1);
     expect(wsUpgrades(f)).toHaveLength(1);
@@ -74,12 +72,32 @@ describe('WebSocket transport', () => {
       { type: 'subscribe', stream: 'public:local:media' },
       { type: 'subscribe', stream: 'list', list: '12' },
     ]);
+    // One batch, not one subscribe per 250 ms (the three would then span at least 500 ms).
     const t = f.wsMessages.map((x) => x.time);
-    expect(t[1]! - t[0]!).toBeGreaterThanOrEqual(200);
-    expect(t[2]! - t[1]!).toBeGreaterThanOrEqual(200);
+    expect(t[2]! - t[0]!).toBeLessThan(200);
+    // No error came within the batch's 250 ms: every stream counts as receiving, none was sent again.
+    await until(() => handles.every((h) => h.isReceiving()));
+    expect(sent(f)).toHaveLength(3);
     const s = f.postStatus({ lists: ['12'], media: 1 });
     await until(() => user.calls.length && local.calls.length && list.calls.length);
     expect([user.calls, local.calls, list.calls]).toEqual([[['update', s.id]], [['update', s.id]], [['update', s.id]]]);
+  });
+
+  test('forty hashtags: one batch of subscribes, all receiving after it settles', async () => {
+    const f = await start();
+    const m = client(f);
+    const tags = Array.from({ length: 40 }, (_, i) => 'tag' + i);
+    const recs = tags.map(() => recorder());
+    const handles = tags.map((tag, i) => keep(m.streamHashtag(tag, recs[i]!.listener, fast)));
+    await f.waitForSubscriptions(40);
+    expect(sent(f)).toEqual(tags.map((tag) => ({ type: 'subscribe', stream: 'hashtag', tag })));
+    const t = f.wsMessages.map((x) => x.time);
+    expect(t[39]! - t[0]!).toBeLessThan(200);
+    await until(() => handles.every((h) => h.isReceiving()));
+    const s = f.postStatus({ tags: ['tag7', 'tag31'] });
+    await until(() => recs[7]!.calls.length && recs[31]!.calls.length);
+    expect(recs.map((r) => r.calls.length)).toEqual(tags.map((_, i) => (i == 7 || i == 31 ? 1 : 0)));
+    expect(recs[31]!.calls).toEqual([['update', s.id]]);
   });
 
   test('Node 20 with ws: the token goes in the Authorization header, nowhere else', async () => {
@@ -181,6 +199,15 @@ describe('WebSocket transport', () => {
     const hl = keep(m.streamList('99', list.listener, fast));
     const ht = keep(m.streamHashtag('cats', tag.listener, fast));
     await hl.done;
+    // The three went out together; the error could be anyone's, so each was sent again alone,
+    // 250 ms apart, and the error came back for the list.
+    expect(sent(f)).toEqual([
+      { type: 'subscribe', stream: 'user' },
+      { type: 'subscribe', stream: 'list', list: '99' },
+      { type: 'subscribe', stream: 'hashtag', tag: 'cats' },
+      { type: 'subscribe', stream: 'user' },
+      { type: 'subscribe', stream: 'list', list: '99' },
+    ]);
     expect(list.calls).toHaveLength(1);
     const err = list.calls[0]![1] as MastodonNetworkError;
     expect(err).toBeInstanceOf(MastodonNetworkError);
@@ -195,6 +222,31 @@ describe('WebSocket transport', () => {
     expect(tag.calls).toEqual([['update', s.id]]);
     expect([hu.isAlive(), hl.isAlive(), ht.isAlive()]).toEqual([true, false, true]);
     expect(f.wsConnections()).toBe(1);
+  });
+
+  test('two failing subscribes in one batch: each error reaches its own handle', async () => {
+    const f = await start({ wsSubscribeErrorDelayMs: 50 });
+    const m = client(f);
+    const user = recorder(), l98 = recorder(), l99 = recorder();
+    const hu = keep(m.streamUser(user.listener, fast));
+    const h98 = keep(m.streamList('98', l98.listener, fast));
+    const h99 = keep(m.streamList('99', l99.listener, fast));
+    await Promise.all([h98.done, h99.done]);
+    expect(sent(f)).toEqual([
+      { type: 'subscribe', stream: 'user' },
+      { type: 'subscribe', stream: 'list', list: '98' },
+      { type: 'subscribe', stream: 'list', list: '99' },
+      { type: 'subscribe', stream: 'user' },
+      { type: 'subscribe', stream: 'list', list: '98' },
+      { type: 'subscribe', stream: 'list', list: '99' },
+    ]);
+    expect(l98.calls.map(([kind, e]) => [kind, (e as Error).message])).toEqual([['abort', 'Subscribe to list 98 answered 401: Not authorized to stream this list']]);
+    expect(l99.calls.map(([kind, e]) => [kind, (e as Error).message])).toEqual([['abort', 'Subscribe to list 99 answered 401: Not authorized to stream this list']]);
+    await until(() => hu.isReceiving());
+    const s = f.postStatus();
+    await until(() => user.calls.length);
+    expect(user.calls).toEqual([['update', s.id]]);
+    expect([hu.isAlive(), h98.isAlive(), h99.isAlive()]).toEqual([true, false, false]);
   });
 
   test('a subscribe error in blocking mode rejects the promise', async () => {

@@ -34,8 +34,11 @@ const unreachable = (): MastodonNetworkError => new MastodonNetworkError('Could 
  * closes when the last one leaves; a drop ends every attempt, and each handle's own loop
  * reconnects (the first of them reopens the socket, the others join it).
  *
- * The server does not say which subscribe an error belongs to, so subscribes go out one at a
- * time, 250 ms apart, and an error belongs to the latest subscribe sent.
+ * The server does not say which subscribe an error belongs to. So the subscribes that are due go
+ * out together, and nothing else goes out for 250 ms: without an error then, all of them
+ * worked. If an error came, each of them that no event has proven since is subscribed again on
+ * its own (the server ignores a duplicate subscribe), 250 ms apart, so that an error belongs to
+ * the one subscribe then in flight. N streams are live after 250 ms, not N × 250 ms.
  *
  * Liveness: browsers never see the server's pings, and a quiet stream sends nothing. Every
  * `keepaliveSec` (20 s) the socket repeats the subscribe of an active stream, which the server
@@ -64,8 +67,13 @@ export class WsTransport {
     const sent = new Map<string, StreamSpec>();
     /** The socket; `{}` while it is on its way. */
     let ws: any;
-    /** The latest subscribe sent: the one a subscribe error belongs to. */
+    /** The latest subscribe sent alone: the one a subscribe error belongs to, when no batch is in flight. */
     let last: string;
+    /** The subscribes in flight (within their 250 ms), and whether an error came for one of them. */
+    let batch: string[] = [];
+    let blamed = false;
+    /** Subscribes to send again one at a time, after an error that a batch cannot attribute. */
+    let recheck: string[] = [];
     let settle: TimerId | undefined;
     /** Set from the socket's `open` on (so it also tells whether the current socket opened). */
     let keepalive: TimerId | undefined;
@@ -94,23 +102,28 @@ export class WsTransport {
       }
     };
 
-    /** Sends the next subscribe that is due, or opens the attempts whose subscribe has settled. */
+    /** Sends the subscribes that are due, or opens the attempts whose subscribe has settled. */
     const pump = (): void => {
       if (settle || ws.readyState != 1) return;
-      for (const sub of subs) {
-        const key = sub._key;
-        if (!sent.has(key)) {
-          sent.set(key, sub._spec);
-          send('subscribe', (last = key));
-          // No other subscribe goes out for 250 ms: an error arriving meanwhile is this one's.
-          settle = setTimer(() => {
-            settle = undefined;
-            pump();
-          }, 250);
-          return;
-        }
-        opened(sub);
+      // The next one to recheck (still wanted, and no attempt on it proven by an event), else
+      // every stream not yet subscribed on this socket.
+      let key: string | undefined;
+      while ((key = recheck.shift()) && !(sent.has(key) && [...subs].some((s) => s._key == key && !s._open)));
+      if (key) batch = [key];
+      else for (const sub of subs) if (!sent.has(sub._key)) sent.set(sub._key, sub._spec), batch.push(sub._key);
+      if (batch.length) {
+        for (const k of batch) send('subscribe', (last = k));
+        // Nothing else goes out for 250 ms: an error arriving meanwhile is this batch's.
+        settle = setTimer(() => {
+          if (blamed && batch.length > 1) recheck = batch;
+          settle = undefined;
+          batch = [];
+          blamed = false;
+          pump();
+        }, 250);
+        return;
       }
+      for (const sub of subs) if (!recheck.includes(sub._key)) opened(sub);
     };
 
     const tick = (): void => {
@@ -145,6 +158,9 @@ export class WsTransport {
       clearTimer(settle);
       clearTimer(keepalive);
       settle = keepalive = ws = undefined;
+      batch = [];
+      recheck = [];
+      blamed = false;
       sent.clear();
       old?.close?.();
     };
@@ -162,7 +178,9 @@ export class WsTransport {
       let to: string;
       let err: MastodonError | undefined;
       if (m?.error !== undefined) {
-        // `{"error": "…", "status": 401}`: the latest subscribe failed; the socket stays open.
+        // `{"error": "…", "status": 401}`: a subscribe failed; the socket stays open. In a batch
+        // of several, which one is found by rechecking them one at a time.
+        if (batch.length > 1) return void (blamed = true);
         const spec = sent.get((to = last));
         if (!spec) return;
         sent.delete(to);
