@@ -70,6 +70,8 @@ export class Stream implements StreamHandle {
   /** The one timer: the attempt's timeout check, or the back-off wait. */
   private _timer?: TimerId;
   private _due = 0;
+  /** When bytes first came after the timer was due (0: not yet): shows the runtime was running then. */
+  private _seen = 0;
   private _wake?: () => void;
   private _resolve!: () => void;
   private _off?: () => void;
@@ -93,7 +95,8 @@ export class Stream implements StreamHandle {
         this.gate?.opened(reconnect);
       },
       activity: () => {
-        this._last = now();
+        const t = (this._last = now());
+        if (!this._seen && t > this._due) this._seen = t;
       },
       event: (name, payload, stream = d.forStream) => {
         if (this.state == 'closed') return;
@@ -201,12 +204,17 @@ export class Stream implements StreamHandle {
   /**
    * The attempt's one timer. It is not re-armed on every chunk (that would cost a timer per
    * chunk): bytes only stamp `_last`, and the timer, when it fires, works out how long the
-   * silence has been and sleeps for the rest. A timer that fires far later than it was due
-   * means the page or worker was frozen (a laptop asleep): the connection is probably dead,
-   * so reconnect at once rather than wait out the read timeout.
+   * silence has been and sleeps for the rest.
+   *
+   * A timer that fires far later than it was due means the page or worker was frozen (a laptop
+   * asleep): the connection is probably dead, so reconnect at once rather than wait out the
+   * read timeout. But a timer is also late in a runtime that merely throttles timers (Chrome
+   * runs those of a long-hidden tab once a minute) while it goes on reading the stream: bytes
+   * that came soon after the timer was due show that, and then the stream is left alone.
    */
   private _arm(ms: number): void {
     this._due = now() + ms;
+    this._seen = 0;
     this._timer = setTimer(this._tick, ms);
   }
 
@@ -214,7 +222,10 @@ export class Stream implements StreamHandle {
     const t = now();
     const o = this._o;
     const limit = o.timeoutSec * 1000;
-    if (t - this._due > Math.max(limit / 2, 1000)) return this._interrupt('Runtime was frozen');
+    const late = Math.max(limit / 2, 1000);
+    // Frozen: late, and no bytes read within `late` of the due time (a burst read on waking,
+    // just before this timer ran, does not count).
+    if (t - this._due > late && !(this._seen && this._seen - this._due <= late)) return this._interrupt('Runtime was frozen');
     const connecting = this.state == 'connecting';
     const left = connecting ? o.requestTimeoutSec * 1000 - (t - this._start) : limit - (t - (this._last || this._opened));
     if (left > 0) return this._arm(Math.min(left, limit));

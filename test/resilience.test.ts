@@ -82,6 +82,33 @@ describe('a frozen runtime', () => {
     expect(sseTimes(fake)[1]! - t0).toBeLessThan(500);
     expect(listener.aborts.map((e) => [e.name, e.message])).toEqual([['MastodonNetworkError', 'Runtime was frozen']]);
   });
+
+  it('leaves the stream alone when timers run late but bytes keep coming (a throttled hidden tab)', async () => {
+    const { fake, listener, handle } = await open({ timeoutSec: 2, reconnectAsyncWaitSec: 10 }, 100);
+    // Chrome runs the timers of a long-hidden tab up to a minute late while the page still
+    // reads its streams. Here every timer of 300 ms or more (the handle's; the fake's
+    // heartbeats and these sleeps are shorter) runs 1.5 s late: past the 1 s threshold.
+    const real = globalThis.setTimeout;
+    let delayed = 0;
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+      if ((ms ?? 0) >= 300) {
+        delayed++;
+        ms = ms! + 1500;
+      }
+      return real(fn, ms);
+    }) as typeof setTimeout;
+    try {
+      await sleep(250); // the handle's current timer was armed before the patch: let it re-arm once
+      const end = Date.now() + 6000;
+      while (Date.now() < end) await sleep(100);
+    } finally {
+      globalThis.setTimeout = real;
+    }
+    expect(delayed).toBeGreaterThanOrEqual(2);
+    expect(listener.aborts).toEqual([]);
+    expect(sseTimes(fake)).toHaveLength(1);
+    expect(handle.isReceiving()).toBe(true);
+  });
 });
 
 describe('back-off', () => {
