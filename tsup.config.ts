@@ -3,8 +3,7 @@ import { defineConfig, type Options } from 'tsup';
 
 // Two entries, each as ESM (bundlers, Deno, Bun, Node, module service workers), IIFE
 // (<script> tags and importScripts, defining the global `MastodonStreaming`) and types:
-// dist/index.* is the full client, dist/sse.* the SSE-only one (the smallest build). The SSE
-// line parser of @microsoft/fetch-event-source is a devDependency, so tsup inlines it: the
+// dist/index.* is the full client, dist/sse.* the SSE-only one (the smallest build). The
 // package has no runtime dependencies.
 //
 // Each entry and format is built on its own: each .d.ts is then self-contained (a shared
@@ -33,7 +32,6 @@ const build = (name: 'index' | 'sse', format: 'esm' | 'iife'): Options => ({
   treeshake: true,
   sourcemap: false,
   splitting: false,
-  noExternal: ['@microsoft/fetch-event-source'],
   esbuildOptions(options) {
     options.mangleProps = /^_/;
   },
