@@ -7,19 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MastodonMalformedEventError } from '../src/errors/MastodonMalformedEventError.js';
 import { createSseParser, splitLines } from '../src/sse/parser.js';
+import { concat, enc as bytes } from './helpers/record.js';
 import { createSseParser as referenceParser } from './reference/getlines-parser.js';
-
-const enc = new TextEncoder();
-const bytes = (s: string): Uint8Array => enc.encode(s);
-const concat = (parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
 
 /** Cuts `all` at the given offsets (any order, duplicates allowed: empty chunks too). */
 const cut = (all: Uint8Array, at: number[]): Uint8Array[] => {
@@ -184,7 +173,7 @@ describe('createSseParser against the getLines-based reference parser', () => {
   });
 
   it('refuses an event over maxEventBytes at the same chunk as the reference', () => {
-    const all = concat([bytes('event: update\ndata: '), bytes('x'.repeat(100)), bytes('\n\n')]);
+    const all = concat(bytes('event: update\ndata: '), bytes('x'.repeat(100)), bytes('\n\n'));
     for (let at = 0; at <= all.length; at++) {
       const chunks = cut(all, [at]);
       const fast = parse(createSseParser, chunks, 64);
