@@ -41,6 +41,22 @@ async function setup(fetchFn?: typeof fetch) {
   return { fake, mastodon };
 }
 
+/** A user stream with catch-up on a fresh fake, connected. */
+async function userStream(fetchFn?: typeof fetch) {
+  const { fake, mastodon } = await setup(fetchFn);
+  const rec = recorder();
+  keep(mastodon.streamUser(rec.listener, OPTS));
+  await fake.waitForConnections(1);
+  return { fake, rec };
+}
+
+/** Posts a status and waits until the listener has it live: the newest id delivered. */
+async function firstLive(f: FakeMastodon, rec: ReturnType<typeof recorder>) {
+  const s = f.postStatus();
+  await until(() => rec.log.length === 1, 'a live event');
+  return s;
+}
+
 const sseRequests = (f: FakeMastodon) => f.requests.filter((r) => r.kind === 'sse').length;
 const restUrls = (f: FakeMastodon, prefix = '/api/v1/') => f.requests.filter((r: RecordedRequest) => r.kind === 'rest' && r.path.startsWith(prefix)).map((r) => r.url);
 
@@ -60,10 +76,7 @@ function reconnect(f: FakeMastodon): Promise<void> {
 
 describe('catchUp on the user stream', () => {
   it('fetches the missed home statuses and notifications oldest first, then holds nothing back', async () => {
-    const { fake, mastodon } = await setup();
-    const rec = recorder();
-    keep(mastodon.streamUser(rec.listener, OPTS));
-    await fake.waitForConnections(1);
+    const { fake, rec } = await userStream();
     const s1 = fake.postStatus();
     const n1 = fake.notify('favourite');
     await until(() => rec.log.length === 2, 'two live events');
@@ -107,16 +120,12 @@ describe('catchUp on the user stream', () => {
     let releaseHome!: () => void;
     const homeHeld = new Promise<void>((r) => (releaseHome = r));
     let homeRequests = 0;
-    const { fake, mastodon } = await setup(async (input, init) => {
+    const { fake, rec } = await userStream(async (input, init) => {
       const url = String(input);
       if (url.includes('/api/v1/timelines/home') && homeRequests++ === 0) await homeHeld;
       return fetch(input, init);
     });
-    const rec = recorder();
-    keep(mastodon.streamUser(rec.listener, OPTS));
-    await fake.waitForConnections(1);
-    const s1 = fake.postStatus();
-    await until(() => rec.log.length === 1, 'a live event');
+    const s1 = await firstLive(fake, rec);
 
     fake.stall();
     const s2 = fake.postStatus();
@@ -135,12 +144,8 @@ describe('catchUp on the user stream', () => {
   });
 
   it('follows Link rel="prev" page after page', async () => {
-    const { fake, mastodon } = await setup();
-    const rec = recorder();
-    keep(mastodon.streamUser(rec.listener, OPTS));
-    await fake.waitForConnections(1);
-    const s0 = fake.postStatus();
-    await until(() => rec.log.length === 1, 'a live event');
+    const { fake, rec } = await userStream();
+    const s0 = await firstLive(fake, rec);
     fake.stall();
     const missed = Array.from({ length: 85 }, () => fake.postStatus());
     await reconnect(fake);
@@ -159,8 +164,7 @@ describe('catchUp on the user stream', () => {
     const rec = recorder();
     keep(mastodon.streamUser(rec.listener, { ...OPTS, catchUpMaxItems: 3 }));
     await fake.waitForConnections(1);
-    const s0 = fake.postStatus();
-    await until(() => rec.log.length === 1, 'a live event');
+    const s0 = await firstLive(fake, rec);
     fake.stall();
     const missed = Array.from({ length: 5 }, () => fake.postStatus());
     await reconnect(fake);
@@ -179,8 +183,7 @@ describe('catchUp on the user stream', () => {
     const rec = recorder();
     keep(mastodon.streamUser(rec.listener, { ...OPTS, catchUpMaxItems: 2 }));
     await fake.waitForConnections(1);
-    const s0 = fake.postStatus();
-    await until(() => rec.log.length === 1, 'a live event');
+    const s0 = await firstLive(fake, rec);
     fake.stall();
     const missed = [fake.postStatus(), fake.postStatus()];
     await reconnect(fake);
@@ -192,15 +195,11 @@ describe('catchUp on the user stream', () => {
   });
 
   it('fetches nothing when nothing was received before the drop', async () => {
-    const { fake, mastodon } = await setup();
-    const rec = recorder();
-    keep(mastodon.streamUser(rec.listener, OPTS));
-    await fake.waitForConnections(1);
+    const { fake, rec } = await userStream();
     fake.stall();
     fake.postStatus();
     await reconnect(fake);
-    const live = fake.postStatus();
-    await until(() => rec.log.length === 1, 'a live event');
+    const live = await firstLive(fake, rec);
     expect(rec.log).toEqual([`update ${live.id}`]);
     expect(restUrls(fake)).toEqual([]);
   });
@@ -211,16 +210,12 @@ describe('catchUp on the user stream', () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     let homeRequests = 0;
-    const { fake, mastodon } = await setup(async (input, init) => {
+    const { fake, rec } = await userStream(async (input, init) => {
       const res = await fetch(input, init);
       if (String(input).includes('/api/v1/timelines/home') && homeRequests++ === 1) await held;
       return res;
     });
-    const rec = recorder();
-    keep(mastodon.streamUser(rec.listener, OPTS));
-    await fake.waitForConnections(1);
-    const s1 = fake.postStatus();
-    await until(() => rec.log.length === 1, 'a live event');
+    const s1 = await firstLive(fake, rec);
 
     fake.stall();
     const s2 = fake.postStatus();
@@ -267,8 +262,7 @@ describe('catchUp on the user stream', () => {
     const handle = mastodon.streamUser(listener, OPTS);
     keep(handle);
     await fake.waitForConnections(1);
-    const s1 = fake.postStatus();
-    await until(() => rec.log.length === 1, 'a live event');
+    const s1 = await firstLive(fake, rec);
     fake.stall();
     fake.postStatus();
     await reconnect(fake);
@@ -290,12 +284,8 @@ describe('catchUp on the user stream', () => {
 
 describe('catchUp when REST refuses', () => {
   async function gapAfter(fault: (f: FakeMastodon) => void) {
-    const { fake, mastodon } = await setup();
-    const rec = recorder();
-    keep(mastodon.streamUser(rec.listener, OPTS));
-    await fake.waitForConnections(1);
-    const s1 = fake.postStatus();
-    await until(() => rec.log.length === 1, 'a live event');
+    const { fake, rec } = await userStream();
+    const s1 = await firstLive(fake, rec);
     fake.stall();
     const s2 = fake.postStatus();
     fault(fake);
@@ -346,15 +336,11 @@ describe('catchUp when REST refuses', () => {
   });
 
   it('an unreachable REST API is a gap with a MastodonNetworkError', async () => {
-    const { fake, mastodon } = await setup(async (input, init) => {
+    const { fake, rec } = await userStream(async (input, init) => {
       if (String(input).includes('/api/v1/timelines/')) throw new TypeError('fetch failed');
       return fetch(input, init);
     });
-    const rec = recorder();
-    keep(mastodon.streamUser(rec.listener, OPTS));
-    await fake.waitForConnections(1);
-    const s1 = fake.postStatus();
-    await until(() => rec.log.length === 1, 'a live event');
+    const s1 = await firstLive(fake, rec);
     fake.stall();
     fake.postStatus();
     await reconnect(fake);
