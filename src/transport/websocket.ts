@@ -84,8 +84,7 @@ export class WsTransport {
 
     /** Sends a (un)subscribe for the stream `key` names in `sent`. */
     const send = (type: string, key: string): void => {
-      const spec = sent.get(key)!;
-      const [stream, param] = spec;
+      const [stream, param] = sent.get(key)!;
       ws.send(JSON.stringify({ type, stream, [stream == 'list' ? 'list' : 'tag']: param }));
     };
 
@@ -123,7 +122,8 @@ export class WsTransport {
         }, 250);
         return;
       }
-      for (const sub of subs) if (!recheck.includes(sub._key)) opened(sub);
+      // Every subscribe has settled (the rechecks too: the loop above emptied them).
+      for (const sub of subs) opened(sub);
     };
 
     const tick = (): void => {
