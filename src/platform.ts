@@ -19,17 +19,31 @@ type Global = {
 };
 const g = (): Global => globalThis as Global;
 
-export const now = (): number => Date.now();
+/**
+ * Time, timers and chance: the runtime's. Every other module reads them through the functions
+ * below, so a test swaps this one object (test/kit/clock.ts) to run back-off, read timeouts and
+ * freeze detection in virtual time, exactly.
+ */
+export const clock = {
+  now: (): number => Date.now(),
+  random: (): number => Math.random(),
+  set: (fn: () => void, ms: number): TimerId => setTimeout(fn, ms),
+  /** `clearTimeout(undefined)` is a no-op in every runtime. */
+  clear: (id: TimerId | undefined): void => clearTimeout(id),
+  /** A signal that aborts itself after `ms` (and, unlike a timer, keeps no process alive). */
+  timeout: (ms: number): AbortSignal => AbortSignal.timeout(ms),
+};
 
-export const random = (): number => Math.random();
+export const now = (): number => clock.now();
 
-export const setTimer = (fn: () => void, ms: number): TimerId => setTimeout(fn, ms);
+export const random = (): number => clock.random();
 
-/** `clearTimeout(undefined)` is a no-op in every runtime. */
-export const clearTimer = (id: TimerId | undefined): void => clearTimeout(id);
+export const setTimer = (fn: () => void, ms: number): TimerId => clock.set(fn, ms);
+
+export const clearTimer = (id: TimerId | undefined): void => clock.clear(id);
 
 /** A signal that aborts itself after `ms`. */
-export const timeoutSignal = (ms: number): AbortSignal => AbortSignal.timeout(ms);
+export const timeoutSignal = (ms: number): AbortSignal => clock.timeout(ms);
 
 export const abortController = (): AbortController => new AbortController();
 
