@@ -16,6 +16,9 @@ import { CHROMIUM, CHROMIUM_ARGS, INSTALL_COMMAND } from './setup/ensure-chromiu
 import { BIG_ID, Lines, requireDist, spawnLines } from './runtimes/scenario.js';
 import { startStaticServer, type StaticServer } from './runtimes/static-server.js';
 
+/** The extension API, as the service worker's sw.evaluate() callbacks use it (they run in Chromium). */
+declare const chrome: { storage: { session: { get(keys: string[]): Promise<Record<string, unknown>> } } };
+
 const ex = (f: string) => join(repoRoot, 'examples', f);
 const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(',') : (v ?? ''));
@@ -341,7 +344,7 @@ describe('examples/extension in Chromium', { timeout: 45_000 }, () => {
     tmp = undefined;
   });
 
-  test('MV3 module service worker: user stream over WebSocket, settings in (self as any).chrome.storage.session', async () => {
+  test('MV3 module service worker: user stream over WebSocket, settings in chrome.storage.session', async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing; install it: ${INSTALL_COMMAND}`);
     tmp = mkdtempSync(join(tmpdir(), 'mastodon-streaming-example-ext-'));
     const dir = join(tmp, 'extension');
@@ -369,7 +372,7 @@ describe('examples/extension in Chromium', { timeout: 45_000 }, () => {
     const end = Date.now() + 10_000;
     while ((await recent()).length < 3 && Date.now() < end) await sleep(50);
     expect(await recent()).toStrictEqual(expected);
-    expect(await sw.evaluate(() => (self as any).chrome.storage.session.get(['instanceUrl', 'token']))).toStrictEqual({
+    expect(await sw.evaluate(() => chrome.storage.session.get(['instanceUrl', 'token']))).toStrictEqual({
       instanceUrl: fake.apiUrl,
       token: fake.token,
     });
@@ -380,6 +383,6 @@ describe('examples/extension in Chromium', { timeout: 45_000 }, () => {
 
     await sw.evaluate(() => (self as any).disconnect());
     await until(() => fake!.connections() === 0, { what: 'the socket to close', timeoutMs: 5_000 });
-    expect(await sw.evaluate(() => (self as any).chrome.storage.session.get(['instanceUrl', 'token']))).toStrictEqual({});
+    expect(await sw.evaluate(() => chrome.storage.session.get(['instanceUrl', 'token']))).toStrictEqual({});
   });
 });
