@@ -1,14 +1,14 @@
 import { discoverStreamingBase } from './discovery.js';
 import { Dispatcher, type Listener } from './listener.js';
 import { Stream, type EventGate, type StreamHandle } from './handle.js';
-import { resolveStreamOptions, type StreamOptions } from './options.js';
+import { bad, resolveStreamOptions, type StreamOptions } from './options.js';
 import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentError.js';
 import { defaultFetch } from './platform.js';
 import type { ResolvedStreamOptions } from './options.js';
 import { publicType, streamSpec, type StreamSpec } from './streams.js';
 import { sseTransport } from './transport/sse.js';
 import type { Transport } from './transport/types.js';
-import { normaliseBaseUrl, streamingBaseFrom } from './url.js';
+import { streamingBaseFrom } from './url.js';
 
 export interface MastodonOptions {
   /** The instance, e.g. `https://mastodon.example`; `https://` is assumed, one trailing slash dropped. */
@@ -66,7 +66,7 @@ export class Mastodon {
 
   constructor(options: MastodonOptions) {
     this.options = options;
-    this.apiBaseUrl = normaliseBaseUrl(options.apiBaseUrl);
+    this.apiBaseUrl = streamingBaseFrom(options.apiBaseUrl, 'https://') ?? bad('apiBaseUrl', 'an http(s) URL');
     if (options.accessToken) this.accessToken = options.accessToken;
     this.transport = options.transport ?? 'sse';
     this.requestTimeoutSec = options.requestTimeoutSec ?? 300;
@@ -77,7 +77,7 @@ export class Mastodon {
     if (!this._basePromise) {
       const fixed = this.options.streamingBaseUrl;
       if (fixed) {
-        this._basePromise = Promise.resolve(streamingBaseFrom(normaliseBaseUrl(fixed)) ?? fixed);
+        this._basePromise = Promise.resolve(streamingBaseFrom(fixed, 'https://') ?? fixed);
       } else {
         const p = discoverStreamingBase(this.apiBaseUrl, this._fetchFn(), this.requestTimeoutSec * 1000).then(({ base, cache }) => {
           if (!cache && this._basePromise === p) this._basePromise = undefined;

@@ -5,7 +5,7 @@ import type { EventGate, Stream } from './handle.js';
 import { iterate, type UnknownStreamEvent } from './iterate.js';
 import type { Dispatcher, Listener } from './listener.js';
 import type { ResolvedStreamOptions, StreamOptions } from './options.js';
-import { streamSpec, type StreamSpec, type StreamType } from './streams.js';
+import { checkedSpec, type StreamSpec, type StreamType } from './streams.js';
 import type { Transport } from './transport/types.js';
 import { WsTransport } from './transport/websocket.js';
 
@@ -30,7 +30,7 @@ export class Mastodon extends SseMastodon {
     params?: { tag?: string; list?: string | { id: string } },
     options: Omit<StreamOptions, 'runAsync'> = {},
   ): AsyncIterableIterator<StreamEvent | UnknownStreamEvent> {
-    const spec = streamSpec(name, params);
+    const spec = checkedSpec(name, params);
     return iterate((listener: Listener): Stream => this._start(spec, listener, { ...options, runAsync: true }));
   }
 
