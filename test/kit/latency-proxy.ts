@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, Socket, type Server } from 'node:net';
 
 export interface LatencyProxyOptions {
   /** Round trip added, ms: each direction is delayed by half of it. Default 0. */
@@ -45,36 +45,41 @@ export async function latencyProxy(targetPort: number, o: LatencyProxyOptions = 
   /** The pairs accepted while frozen, or open when it froze: ended by thaw(). */
   let dead: Socket[] = [];
 
-  /** Forwards `from` → `to` with the delay, in order. */
+  /**
+   * Forwards `from` → `to` with the delay, in order: one queue per direction, drained by one
+   * timer at a time (timers of different lengths may fire out of order; a queue cannot).
+   */
   const pipe = (from: Socket, to: Socket, isFrozen: () => boolean): void => {
+    const queue: { at: number; chunk: Buffer | null }[] = [];
     let last = 0;
-    from.on('data', (chunk) => {
-      if (isFrozen()) return;
-      const at = Math.max(last, Date.now() + oneWay + Math.random() * jitter);
-      last = at;
-      const wait = at - Date.now();
-      if (wait <= 0 && timers.size == 0) {
-        to.write(chunk);
-        return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const drain = (): void => {
+      if (timer) timers.delete(timer);
+      timer = undefined;
+      while (queue.length && queue[0]!.at <= Date.now()) {
+        const { chunk } = queue.shift()!;
+        if (isFrozen() || to.destroyed) continue;
+        if (chunk) to.write(chunk);
+        else to.end();
       }
-      const t = setTimeout(() => {
-        timers.delete(t);
-        if (!isFrozen() && !to.destroyed) to.write(chunk);
-      }, wait);
-      timers.add(t);
-    });
-    from.on('end', () => {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        if (!isFrozen()) to.end();
-      }, Math.max(0, last - Date.now()));
-      timers.add(t);
-    });
+      if (queue.length) {
+        timer = setTimeout(drain, Math.max(1, queue[0]!.at - Date.now()));
+        timers.add(timer);
+      }
+    };
+    const push = (chunk: Buffer | null): void => {
+      if (isFrozen()) return;
+      last = Math.max(last, Date.now() + oneWay + Math.random() * jitter);
+      queue.push({ at: last, chunk });
+      if (!timer) drain();
+    };
+    from.on('data', (chunk: Buffer) => push(chunk));
+    from.on('end', () => push(null));
   };
 
   const server: Server = createServer((client) => {
     proxy.connections++;
-    const upstream = new (client.constructor as typeof Socket)();
+    const upstream = new Socket();
     upstream.connect(targetPort, '127.0.0.1');
     client.setNoDelay(true);
     upstream.setNoDelay(true);

@@ -54,7 +54,8 @@ export class WsTransport {
     const subs = new Set<Sub>();
     /** The socket; `{}` while on its way (discovery); undefined when there is none. */
     let ws: Socket | {} | undefined;
-    let book: Ledger;
+    /** The subscription table of the current socket (a new one per socket). */
+    let book: Ledger = ledger();
     /** The one timer of the open socket: liveness. */
     let timer: TimerId | undefined;
     /** When a frame (or a ping) last came; when the socket opened (0: it is not open). */
@@ -143,6 +144,7 @@ export class WsTransport {
       probing?.abort();
       timer = ws = probing = undefined;
       openedAt = 0;
+      book = ledger();
       (old as Socket | undefined)?._end?.();
     };
 
@@ -222,7 +224,6 @@ export class WsTransport {
         _open: () => {
           if (ws !== s) return;
           openedAt = now();
-          book = ledger();
           alive();
           tick();
           pump();
