@@ -206,7 +206,7 @@ export class Stream implements StreamHandle {
         }
         const atOnce = error instanceof Interruption;
         failures = atOnce || healthy ? 0 : failures + 1;
-        const wait = atOnce ? 0 : backoffMs(failures, o.reconnectAsyncWaitSec, o.reconnectAsyncMaxWaitSec, clock.random(), e.retryAfterSec);
+        const wait = atOnce ? 0 : (transport.wait?.(e) ?? backoffMs(failures, o.reconnectAsyncWaitSec, o.reconnectAsyncMaxWaitSec, clock.random(), e.retryAfterSec));
         if (wait > 0) {
           this.state = 'waiting';
           await new Promise<void>((resolve) => {
