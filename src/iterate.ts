@@ -1,6 +1,6 @@
-import type { StreamEvent, StreamEventName, StreamName } from './events.js';
+import type { StreamEvent, StreamName } from './events.js';
 import type { Stream } from './handle.js';
-import type { Listener } from './listener.js';
+import { methodNameFor, StreamListener, type Listener } from './listener.js';
 
 /** An event `mastodon.stream()` does not know by name, yielded rather than dropped. */
 export interface UnknownStreamEvent {
@@ -12,24 +12,13 @@ export interface UnknownStreamEvent {
 }
 
 /**
- * The events `StreamEventMap` names, exactly (the type checks that the two agree). A name that
- * merely maps onto the same listener method (`status_update`, `Update`, `delete_`) is not one of
- * them: it is yielded as unknown, with its own name.
+ * The events `StreamEventMap` names are exactly those `StreamListener` has a method for, so
+ * the class doubles as the list (no second table to keep in step).
  */
-const KNOWN: Record<StreamEventName, 1> = {
-  update: 1,
-  'status.update': 1,
-  delete: 1,
-  notification: 1,
-  conversation: 1,
-  filters_changed: 1,
-  announcement: 1,
-  'announcement.reaction': 1,
-  'announcement.delete': 1,
-  encrypted_message: 1,
-  notifications_merged: 1,
+const known = (name: string): boolean => {
+  const method = methodNameFor(name);
+  return !!method && typeof (StreamListener.prototype as unknown as Record<string, unknown>)[method] == 'function';
 };
-const known = (name: string): boolean => Object.hasOwn(KNOWN, name);
 
 type Item = StreamEvent | UnknownStreamEvent;
 
@@ -40,14 +29,14 @@ type Item = StreamEvent | UnknownStreamEvent;
 export function iterate(start: (listener: Listener) => Stream): AsyncIterableIterator<Item> {
   const queue: Item[] = [];
   let head = 0;
-  let waiting: ((r: IteratorResult<Item>) => void) | undefined;
-  let failWaiting: ((e: unknown) => void) | undefined;
+  /** The pending `next()`'s resolve: given a value, or the promise `end()` makes (resolving with a rejected promise rejects). */
+  let waiting: ((r: IteratorResult<Item> | Promise<IteratorResult<Item>>) => void) | undefined;
   let finished = false;
 
   const push = (item: Item) => {
     if (waiting) {
       const w = waiting;
-      waiting = failWaiting = undefined;
+      waiting = undefined;
       w({ value: item, done: false });
     } else queue.push(item);
   };
@@ -62,14 +51,19 @@ export function iterate(start: (listener: Listener) => Stream): AsyncIterableIte
     },
   });
 
-  // When the handle ends, a pending `next()` learns it: done, or the error that ended it.
-  void stream.done.then(() => {
-    if (!waiting) return;
-    const w = waiting, f = failWaiting!, err = stream.error;
-    waiting = failWaiting = stream.error = undefined; // thrown once
+  /** The end: the error that ended the stream, thrown once (taken off the handle), else done. */
+  const end = (): Promise<IteratorResult<Item>> => {
     finished = true;
-    if (err) f(err);
-    else w({ value: undefined, done: true });
+    const err = stream.error;
+    stream.error = undefined;
+    return err ? Promise.reject(err) : Promise.resolve({ value: undefined, done: true });
+  };
+
+  // When the handle ends, a pending `next()` learns it.
+  void stream.done.then(() => {
+    const w = waiting;
+    waiting = undefined;
+    w?.(end());
   });
 
   const it: AsyncIterableIterator<Item> = {
@@ -79,16 +73,8 @@ export function iterate(start: (listener: Listener) => Stream): AsyncIterableIte
         if (head === queue.length) queue.length = head = 0;
         return Promise.resolve({ value, done: false });
       }
-      if (finished || !stream.isAlive()) {
-        finished = true;
-        const err = stream.error;
-        stream.error = undefined; // thrown once
-        return err ? Promise.reject(err) : Promise.resolve({ value: undefined, done: true });
-      }
-      return new Promise((resolve, reject) => {
-        waiting = resolve;
-        failWaiting = reject;
-      });
+      if (finished || !stream.isAlive()) return end();
+      return new Promise((resolve) => (waiting = resolve));
     },
     return(): Promise<IteratorResult<Item>> {
       finished = true;

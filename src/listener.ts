@@ -82,13 +82,24 @@ export interface CallbackHandlers {
   catchUpGapHandler?: (gap: CatchUpGap) => void;
 }
 
-/** Mastodon.py's `CallbackStreamListener`: a listener made of handler functions. */
+/**
+ * Mastodon.py's `CallbackStreamListener`: a listener made of handler functions. Every method
+ * but `onUpdate` calls the handler named after it (`onStatusUpdate` → `statusUpdateHandler`,
+ * `handleHeartbeat` → `heartbeatHandler`): the constructor makes them from that rule rather
+ * than fourteen methods written out, and leaves alone any a subclass overrides.
+ */
 export class CallbackStreamListener extends StreamListener {
   readonly handlers: CallbackHandlers;
 
   constructor(handlers: CallbackHandlers = {}) {
     super();
     this.handlers = handlers;
+    const self = this as unknown as Record<string, unknown>;
+    const base = StreamListener.prototype as unknown as Record<string, unknown>;
+    for (const m of 'StatusUpdate Delete Notification Conversation FiltersChanged Announcement AnnouncementReaction AnnouncementDelete EncryptedMessage UnknownEvent AnyEvent Abort CatchUpGap Heartbeat'.split(' ')) {
+      const k = m == 'Heartbeat' ? 'handleHeartbeat' : 'on' + m;
+      if (self[k] === base[k]) self[k] = (...args: unknown[]) => (handlers as Record<string, ((...a: unknown[]) => void) | undefined>)[m[0]!.toLowerCase() + m.slice(1) + 'Handler']?.(...args);
+    }
   }
 
   override onUpdate(status: Status): void {
@@ -96,48 +107,10 @@ export class CallbackStreamListener extends StreamListener {
     h.updateHandler?.(status);
     if (h.localUpdateHandler && !String(status?.account?.acct ?? '').includes('@')) h.localUpdateHandler(status);
   }
-  override onStatusUpdate(status: Status): void {
-    this.handlers.statusUpdateHandler?.(status);
-  }
-  override onDelete(statusId: string): void {
-    this.handlers.deleteHandler?.(statusId);
-  }
-  override onNotification(notification: Notification): void {
-    this.handlers.notificationHandler?.(notification);
-  }
-  override onConversation(conversation: Conversation): void {
-    this.handlers.conversationHandler?.(conversation);
-  }
-  override onFiltersChanged(): void {
-    this.handlers.filtersChangedHandler?.();
-  }
-  override onAnnouncement(announcement: Announcement): void {
-    this.handlers.announcementHandler?.(announcement);
-  }
-  override onAnnouncementReaction(reaction: AnnouncementReaction): void {
-    this.handlers.announcementReactionHandler?.(reaction);
-  }
-  override onAnnouncementDelete(announcementId: string): void {
-    this.handlers.announcementDeleteHandler?.(announcementId);
-  }
-  override onEncryptedMessage(message: unknown): void {
-    this.handlers.encryptedMessageHandler?.(message);
-  }
-  override onUnknownEvent(name: string, payload: unknown): void {
-    this.handlers.unknownEventHandler?.(name, payload);
-  }
-  override onAnyEvent(name: string, payload: unknown, forStream: StreamName): void {
-    this.handlers.anyEventHandler?.(name, payload, forStream);
-  }
-  override handleHeartbeat(): void {
-    this.handlers.heartbeatHandler?.();
-  }
-  override onAbort(err: Error): void {
-    this.handlers.abortHandler?.(err);
-  }
-  onCatchUpGap(gap: CatchUpGap): void {
-    this.handlers.catchUpGapHandler?.(gap);
-  }
+}
+
+export interface CallbackStreamListener {
+  onCatchUpGap(gap: CatchUpGap): void;
 }
 
 // Listener methods that are not event handlers: an event whose name maps onto one of these

@@ -13,6 +13,6 @@
 export function streamingBaseFrom(value: unknown, scheme = ''): string | undefined {
   if (typeof value != 'string') return;
   const s = value.trim();
-  const m = /^(wss?|https?)(:\/\/\S*?[^/\s])\/*$/i.exec(/^[a-z][a-z\d+.-]*:\/\//i.test(s) ? s : scheme + s);
+  const m = /^(wss?|https?)(:\/\/\S*?[^/\s])\/*$/i.exec(s.includes('://') ? s : scheme + s);
   return m ? m[1]!.toLowerCase().replace('ws', 'http') + m[2] : undefined;
 }

@@ -53,7 +53,7 @@ describe('Retry-After that would overflow a timer', () => {
 
 describe('a base wait of 0 (or tiny) waits at least 0.1 s after a failure', () => {
   it('503 at once: at most 10 requests in any second (real time)', async () => {
-    const s = keep(await hostileServer((_req, res) => res.writeHead(503).end()));
+    const s = keep(await hostileServer((_req, res) => void res.writeHead(503).end()));
     keep(client(s.url).streamUser({}, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0 }));
     await until(() => s.count() >= 3, { what: 'three requests' });
     await sleep(1200);
