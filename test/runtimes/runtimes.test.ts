@@ -5,7 +5,7 @@
 // RESULT line, compared exactly — an exit code alone proves nothing (Deno can exit 0 after
 // swallowing a rejected top-level await).
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { repoRoot } from '../setup/env.mjs';
@@ -16,8 +16,10 @@ const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
 
 // wsToken: where the token goes over WebSocket — a header where the class takes headers (`ws`),
 // otherwise the subprotocol.
+// Node: the fixture runs under this very node (the one `engines` admits, >=20.19), whatever its major.
+const thisNode = new RegExp(`^${process.version.replace(/\./g, '\\.')}$`);
 const runtimes: Record<string, { cmd: string; args: string[]; version: RegExp; wsToken: 'authorization' | 'subprotocol' }> = {
-  node: { cmd: process.execPath, args: [fixture], version: /^v20\./, wsToken: 'authorization' },
+  node: { cmd: process.execPath, args: [fixture], version: thisNode, wsToken: 'authorization' },
   deno: {
     cmd: bin('deno'),
     args: ['run', '--allow-net=127.0.0.1', '--allow-read', '--no-prompt', fixture],
@@ -61,4 +63,12 @@ describe('the built package in real runtimes', { timeout: 30_000 }, () => {
       expect(run.stderr()).not.toMatch(/document is not defined|window is not defined|Unhandled|uncaught/i);
     });
   }
+});
+
+test('the Node that runs the fixture is one package.json "engines" admits', () => {
+  const engines = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).engines.node as string;
+  const min = /^>=(\d+)\.(\d+)$/.exec(engines);
+  expect(min, `engines.node is ${engines}`).not.toBeNull();
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+  expect(major > Number(min![1]) || (major === Number(min![1]) && minor >= Number(min![2])), `${process.version} vs ${engines}`).toBe(true);
 });
