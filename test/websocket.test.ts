@@ -2,11 +2,10 @@
 // token goes, subscribe errors, keepalive.
 import { describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { until, useFakeMastodon, type FakeMastodon } from './kit/index.js';
+import { FakeClock, until, useFakeMastodon, type FakeMastodon } from './kit/index.js';
 import { Mastodon, MastodonNetworkError, type Listener, type MastodonOptions, type StreamHandle } from '../src/index.js';
 
 const { start, keep } = useFakeMastodon();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const fast = { runAsync: true as const, reconnectAsync: true, reconnectAsyncWaitSec: 0.05, timeoutSec: 5 };
 
@@ -114,13 +113,13 @@ describe('WebSocket transport', () => {
     const f = await start();
     BrowserLikeWebSocket.urls = [];
     const r = recorder();
-    keep(client(f, { WebSocket: BrowserLikeWebSocket }).streamUser(r.listener, fast));
+    const h = keep(client(f, { WebSocket: BrowserLikeWebSocket }).streamUser(r.listener, fast));
     await f.waitForSubscriptions(1);
     const [up] = wsUpgrades(f);
     expect(up!.headers['sec-websocket-protocol']).toBe(f.token);
     expect(up!.headers.authorization).toBeUndefined();
     expect(BrowserLikeWebSocket.urls).toEqual([f.streamingUrl.replace('http', 'ws') + '/api/v1/streaming']);
-    await sleep(300);
+    await until(() => h.isReceiving(), { what: 'the subscribe to be settled' });
     const s = f.postStatus();
     await until(() => r.calls.length);
     expect(r.calls).toEqual([['update', s.id]]);
@@ -173,7 +172,8 @@ describe('WebSocket transport', () => {
     const before = f.wsMessages.length;
     f.dropConnections();
     await f.waitFor(() => wsUpgrades(f).length === 2 && f.wsMessages.length === before + 2);
-    await sleep(100);
+    // Settled (no refusal within the subscribe window): nothing more is sent after this.
+    await until(() => ha.isReceiving() && hb.isReceiving());
     expect(wsUpgrades(f)).toHaveLength(2);
     expect(f.subscriptions()).toBe(2);
     expect(f.wsConnections()).toBe(1);
@@ -266,9 +266,13 @@ describe('WebSocket transport', () => {
     await until(() => ha.isReceiving() && hb.isReceiving());
     expect(sent(f)).toEqual([{ type: 'subscribe', stream: 'hashtag', tag: 'cats' }]);
     ha.close();
-    await sleep(50);
-    expect(sent(f)).toEqual([{ type: 'subscribe', stream: 'hashtag', tag: 'cats' }]);
-    expect(f.subscriptions()).toBe(1);
+    // A later message on the same socket: once the fake has it, an unsubscribe sent by the
+    // close would have arrived before it (one socket, in order).
+    const hu = keep(m.streamUser({}, fast));
+    await f.waitFor(() => f.subscriptions() === 2);
+    expect(sent(f)).toEqual([{ type: 'subscribe', stream: 'hashtag', tag: 'cats' }, { type: 'subscribe', stream: 'user' }]);
+    hu.close();
+    await f.waitFor(() => f.subscriptions() === 1);
     const s = f.postStatus({ tags: ['cats'] });
     await until(() => b.calls.length);
     expect(b.calls).toEqual([['update', s.id]]);
@@ -296,14 +300,23 @@ describe('WebSocket transport', () => {
   });
 
   test('keepalive: the subscribe of an active stream is repeated; ws pongs keep a quiet stream receiving', async () => {
+    // Virtual time: the keepalive and the read timeout are the library's timers; the socket's
+    // ping/pong round trips are real, and each step waits for them, however loaded the machine.
+    const clock = keep(new FakeClock().install());
     const f = await start();
-    const h = keep(client(f, { keepaliveSec: 0.1 }).streamUser({}, { ...fast, timeoutSec: 0.3 }));
+    const h = keep(client(f, { keepaliveSec: 1 }).streamUser({}, { ...fast, timeoutSec: 3 }));
     await f.waitForSubscriptions(1);
-    await sleep(800);
-    const subs = sent(f).filter((x) => x.type === 'subscribe');
-    expect(subs.length).toBeGreaterThanOrEqual(4);
-    for (const x of subs) expect(x).toEqual({ type: 'subscribe', stream: 'user' });
-    expect(h.isReceiving()).toBe(true);
+    await clock.advance(250); // the subscribe window
+    await until(() => h.isReceiving());
+    const subscribes = () => sent(f).filter((x) => x.type === 'subscribe');
+    // Ten quiet seconds, more than three read timeouts: a keepalive every second, and the stream
+    // stays receiving on what answers them.
+    for (let i = 1; i <= 10; i++) {
+      await clock.advance(1000);
+      await f.waitFor(() => subscribes().length === 1 + i);
+      await until(() => h.isReceiving(), { what: `receiving after keepalive ${i}` });
+    }
+    for (const x of subscribes()) expect(x).toEqual({ type: 'subscribe', stream: 'user' });
     expect(wsUpgrades(f)).toHaveLength(1);
   });
 
