@@ -18,8 +18,11 @@ export interface WsPeer {
   socket: Socket;
   /** The client's text messages, parsed as JSON where they are JSON. */
   messages: unknown[];
+  /** Called with each client message as it arrives (set it in `onPeer`). */
+  onMessage?: (message: unknown) => void;
   closed: boolean;
-  /** Writes text messages as server frames, chunked as asked; resolves once written. */
+  /** Writes text messages as server frames, chunked as asked; resolves once written. Sends are
+   * queued: one never interleaves its bytes with another's. */
   send(texts: string[], chunking: Chunking): Promise<void>;
   /** A close frame without a status code (the peer sees 1005), then the end of the TCP stream. */
   closeWithoutCode(): Promise<void>;
@@ -80,29 +83,35 @@ export async function startWsWireServer(onPeer: (peer: WsPeer) => void): Promise
         '\r\n',
     );
     const write = (b: Uint8Array) => new Promise<void>((r) => (socket.destroyed ? r() : socket.write(b, () => r())));
+    let queue = Promise.resolve();
+    const queued = (fn: () => Promise<void>): Promise<void> => (queue = queue.then(fn));
     const peer: WsPeer = {
       req,
       socket,
       messages: [],
       closed: false,
-      async send(texts, chunking) {
-        const frames = texts.map((t) => framesOf(t, chunking === 'fragmented' ? 16 : undefined));
-        if (chunking === 'one write') return write(Buffer.concat(frames.flat()));
-        for (const f of frames.flat()) {
-          if (chunking === 'byte by byte') {
-            for (let i = 0; i < f.length; i++) {
-              await write(f.subarray(i, i + 1));
+      send(texts, chunking) {
+        return queued(async () => {
+          const frames = texts.map((t) => framesOf(t, chunking === 'fragmented' ? 16 : undefined));
+          if (chunking === 'one write') return write(Buffer.concat(frames.flat()));
+          for (const f of frames.flat()) {
+            if (chunking === 'byte by byte') {
+              for (let i = 0; i < f.length; i++) {
+                await write(f.subarray(i, i + 1));
+                await turn();
+              }
+            } else {
+              await write(f);
               await turn();
             }
-          } else {
-            await write(f);
-            await turn();
           }
-        }
+        });
       },
-      async closeWithoutCode() {
-        await write(frame(8, new Uint8Array(0)));
-        socket.end();
+      closeWithoutCode() {
+        return queued(async () => {
+          await write(frame(8, new Uint8Array(0)));
+          socket.end();
+        });
       },
     };
     socket.on('close', () => (peer.closed = true));
@@ -133,7 +142,7 @@ export async function startWsWireServer(onPeer: (peer: WsPeer) => void): Promise
         const payload = Buffer.from(buf.subarray(at, at + len));
         if (mask) for (let i = 0; i < payload.length; i++) payload[i]! ^= mask[i % 4]!;
         buf = buf.subarray(at + len);
-        if (op === 9) void write(frame(10, payload));
+        if (op === 9) void queued(() => write(frame(10, payload)));
         else if (op === 8) {
           if (!socket.destroyed) socket.end(frame(8, payload.subarray(0, 2)));
         } else if (op === 1 || op === 0) {
@@ -148,6 +157,7 @@ export async function startWsWireServer(onPeer: (peer: WsPeer) => void): Promise
               /* not JSON: kept as text */
             }
             peer.messages.push(msg);
+            peer.onMessage?.(msg);
           }
         }
       }

@@ -45,7 +45,7 @@ afterEach(async () => {
 
 const runFixture = (cmd: string, args: string[], label: string) => spawnLines(cmd, args, label, children);
 
-describe('the built package in real runtimes', { timeout: 30_000 }, () => {
+describe('the built package in real runtimes', { timeout: 120_000 }, () => {
   for (const transport of TRANSPORTS) for (const [name, rt] of Object.entries(runtimes)) {
     test(`${name} over ${transport}: user stream with reconnect, exact callbacks, close()`, async () => {
       if (name !== 'node') expect(existsSync(rt.cmd), `${rt.cmd} (installed by npm ci)`).toBe(true);
@@ -57,7 +57,7 @@ describe('the built package in real runtimes', { timeout: 30_000 }, () => {
       expect(result.globals.document, 'no DOM in this runtime').toBe('undefined');
       const { code, signal } = await Promise.race([
         run.exited,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${name} did not exit after RESULT`)), 10_000)),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${name} did not exit after RESULT`)), 30_000)),
       ]);
       expect({ code, signal }, run.stderr()).toStrictEqual({ code: 0, signal: null });
       expect(run.stderr()).not.toMatch(/document is not defined|window is not defined|Unhandled|uncaught/i);
