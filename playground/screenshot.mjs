@@ -27,7 +27,7 @@ try {
     server.once('exit', (code) => reject(new Error(`start.mjs exited with ${code}`)));
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   await page.goto(url);
   await page.waitForSelector('#feed .card');
   await sleep(15000);
