@@ -2,6 +2,12 @@
 //   MASTODON_URL=https://mastodon.example MASTODON_TOKEN=… bun examples/bun.ts
 import { Mastodon, StreamListener, type Notification, type Status } from 'mastodon-streaming';
 
+const { MASTODON_URL, MASTODON_TOKEN } = Bun.env;
+if (!MASTODON_URL || !MASTODON_TOKEN) {
+  console.error('Set MASTODON_URL and MASTODON_TOKEN (npm start prints both for its demo server).');
+  process.exit(2);
+}
+
 class Printer extends StreamListener {
   override onUpdate(status: Status): void {
     console.log(`update ${status.id} @${status.account.acct}`);
@@ -18,10 +24,15 @@ class Printer extends StreamListener {
 }
 
 const mastodon = new Mastodon({
-  apiBaseUrl: Bun.env.MASTODON_URL ?? '',
-  accessToken: Bun.env.MASTODON_TOKEN,
+  apiBaseUrl: MASTODON_URL,
+  accessToken: MASTODON_TOKEN,
 });
 
 const handle = mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
 process.once('SIGINT', () => handle.close());
 await handle.done;
+// Set when the stream ended for good (401: the token is invalid or revoked).
+if (handle.error) {
+  console.error(`stream ended: ${handle.error.message}`);
+  process.exitCode = 1;
+}

@@ -4,6 +4,13 @@
 // In your own project: `deno add npm:mastodon-streaming` (or import 'npm:mastodon-streaming').
 import { Mastodon, StreamListener, type Notification, type Status } from 'mastodon-streaming';
 
+const MASTODON_URL = Deno.env.get('MASTODON_URL');
+const MASTODON_TOKEN = Deno.env.get('MASTODON_TOKEN');
+if (!MASTODON_URL || !MASTODON_TOKEN) {
+  console.error('Set MASTODON_URL and MASTODON_TOKEN (npm start prints both for its demo server).');
+  Deno.exit(2);
+}
+
 class Printer extends StreamListener {
   override onUpdate(status: Status): void {
     console.log(`update ${status.id} @${status.account.acct}`);
@@ -20,11 +27,13 @@ class Printer extends StreamListener {
 }
 
 const mastodon = new Mastodon({
-  apiBaseUrl: Deno.env.get('MASTODON_URL') ?? '',
-  accessToken: Deno.env.get('MASTODON_TOKEN'),
+  apiBaseUrl: MASTODON_URL,
+  accessToken: MASTODON_TOKEN,
 });
 
 const handle = mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
 Deno.addSignalListener('SIGINT', () => handle.close());
 await handle.done;
-Deno.exit(0); // the signal listener would otherwise keep Deno running
+// Set when the stream ended for good (401: the token is invalid or revoked).
+if (handle.error) console.error(`stream ended: ${handle.error.message}`);
+Deno.exit(handle.error ? 1 : 0); // the signal listener would otherwise keep Deno running

@@ -4,11 +4,17 @@
 // that. Node ≥ 22, Deno, Bun and browsers have WebSocket built in; Node 20 uses `ws`.
 import { Mastodon, StreamListener } from 'mastodon-streaming';
 
+const { MASTODON_URL, MASTODON_TOKEN } = process.env;
+if (!MASTODON_URL || !MASTODON_TOKEN) {
+  console.error('Set MASTODON_URL and MASTODON_TOKEN (npm start prints both for its demo server).');
+  process.exit(2);
+}
+
 const WebSocket = globalThis.WebSocket ?? (await import('ws')).default;
 
 const mastodon = new Mastodon({
-  apiBaseUrl: process.env.MASTODON_URL,
-  accessToken: process.env.MASTODON_TOKEN,
+  apiBaseUrl: MASTODON_URL,
+  accessToken: MASTODON_TOKEN,
   streamingBaseUrl: process.env.MASTODON_STREAMING_URL || undefined,
   transport: 'websocket',
   WebSocket,
@@ -30,3 +36,7 @@ class Printer extends StreamListener {
 const handle = mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
 process.once('SIGINT', () => handle.close());
 await handle.done;
+if (handle.error) {
+  console.error(`stream ended: ${handle.error.message}`);
+  process.exitCode = 1;
+}

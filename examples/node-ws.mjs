@@ -5,9 +5,15 @@
 import WebSocket from 'ws';
 import { CallbackStreamListener, Mastodon } from 'mastodon-streaming';
 
+const { MASTODON_URL, MASTODON_TOKEN } = process.env;
+if (!MASTODON_URL || !MASTODON_TOKEN) {
+  console.error('Set MASTODON_URL and MASTODON_TOKEN (npm start prints both for its demo server).');
+  process.exit(2);
+}
+
 const mastodon = new Mastodon({
-  apiBaseUrl: process.env.MASTODON_URL,
-  accessToken: process.env.MASTODON_TOKEN,
+  apiBaseUrl: MASTODON_URL,
+  accessToken: MASTODON_TOKEN,
   transport: 'websocket',
   WebSocket, // with `ws`, the token goes in the Authorization header of the upgrade request
 });
@@ -29,3 +35,9 @@ const handles = [
 
 process.once('SIGINT', () => handles.forEach((h) => h.close()));
 await Promise.all(handles.map((h) => h.done));
+// A fatal error (401: the token is invalid or revoked) ends every stream of the socket.
+const failed = handles.find((h) => h.error);
+if (failed) {
+  console.error(`stream ended: ${failed.error.message}`);
+  process.exitCode = 1;
+}

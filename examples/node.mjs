@@ -3,6 +3,12 @@
 // Ctrl-C closes the stream and the process exits.
 import { Mastodon, StreamListener } from 'mastodon-streaming';
 
+const { MASTODON_URL, MASTODON_TOKEN } = process.env;
+if (!MASTODON_URL || !MASTODON_TOKEN) {
+  console.error('Set MASTODON_URL and MASTODON_TOKEN (npm start prints both for its demo server).');
+  process.exit(2);
+}
+
 class Printer extends StreamListener {
   onUpdate(status) {
     console.log(`update ${status.id} @${status.account.acct}`);
@@ -20,12 +26,17 @@ class Printer extends StreamListener {
 }
 
 const mastodon = new Mastodon({
-  apiBaseUrl: process.env.MASTODON_URL,
-  accessToken: process.env.MASTODON_TOKEN,
+  apiBaseUrl: MASTODON_URL,
+  accessToken: MASTODON_TOKEN,
 });
 
 const handle = mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
 process.once('SIGINT', () => handle.close());
 
-// `done` resolves when the handle stops: after close(), or after a fatal error such as 401.
+// `done` resolves when the handle stops: after close(), or after a fatal error such as 401,
+// which is then in `handle.error`: report it and exit non-zero.
 await handle.done;
+if (handle.error) {
+  console.error(`stream ended: ${handle.error.message}`);
+  process.exitCode = 1;
+}

@@ -108,6 +108,26 @@ describe('playground (npm start) in Chromium', () => {
     expect((await fetch(base + 'control/drop', { method: 'POST', headers: { Origin: 'https://evil.example' } })).status).toBe(403);
   });
 
+  it('npm start prints ready-to-paste MASTODON_URL=… MASTODON_TOKEN=… lines that run the examples', async () => {
+    const lines = [...serverOutput.matchAll(/^ {2}MASTODON_URL=(\S+) MASTODON_TOKEN=(\S+) node (examples\/[\w-]+\.mjs)$/gm)];
+    expect(lines.map((m) => m[3])).toEqual(['examples/node.mjs', 'examples/iterate.mjs', 'examples/node-ws.mjs']);
+    for (const m of lines) expect([m[1], m[2]]).toEqual([config.apiBaseUrl, config.accessToken]);
+    // Pasted as printed: node.mjs streams the demo's home timeline.
+    const child = spawn(process.execPath, [lines[0]![3]!], {
+      cwd: root, env: { ...process.env, MASTODON_URL: lines[0]![1], MASTODON_TOKEN: lines[0]![2] }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      const deadline = Date.now() + 20_000;
+      while (!/^update \d+ @\S+$/m.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toMatch(/^update \d+ @\S+$/m);
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    }
+  }, 30_000);
+
   it('connects by itself and shows live event cards', async () => {
     await page.goto(base);
     await waitText('#ind-state', 'State: Open');
