@@ -1,12 +1,12 @@
 import { catchUp } from './catchup.js';
-import { Mastodon as SseMastodon } from './client.js';
+import { Mastodon as SseMastodon, type MastodonOptions } from './client.js';
 import type { StreamEvent } from './events.js';
 import type { EventGate, Stream } from './handle.js';
 import { iterate, type UnknownStreamEvent } from './iterate.js';
 import type { Dispatcher, Listener } from './listener.js';
 import type { ResolvedStreamOptions, StreamOptions } from './options.js';
 import { streamSpec, type StreamSpec, type StreamType } from './streams.js';
-import type { Transport } from './transport/types.js';
+import type { ClientContext, Transport } from './transport/types.js';
 import { WsTransport } from './transport/websocket.js';
 
 export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from './client.js';
@@ -18,7 +18,7 @@ export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from 
  */
 export class Mastodon extends SseMastodon {
   /** The one shared socket of `transport: 'websocket'`. */
-  private _socket?: WsTransport;
+  #socket?: WsTransport;
 
   /**
    * Any stream as an async iterable of typed events: `for await (const e of
@@ -34,13 +34,15 @@ export class Mastodon extends SseMastodon {
     return iterate((listener: Listener): Stream => this._start(spec, listener, { ...options, runAsync: true }));
   }
 
-  protected override _gate(d: Dispatcher, spec: StreamSpec, opts: ResolvedStreamOptions): EventGate | undefined {
-    return opts.catchUp ? catchUp(d, spec, this._fetchFn(), this.apiBaseUrl, this.accessToken, opts) : undefined;
+  /** @internal */
+  protected override _gate(c: ClientContext, d: Dispatcher, spec: StreamSpec, opts: ResolvedStreamOptions): EventGate | undefined {
+    return opts.catchUp ? catchUp(d, spec, c._fetch(), this.apiBaseUrl, c._o.accessToken, opts) : undefined;
   }
 
-  protected override _transportFor(maxEventBytes: number): Transport {
-    if (this.transport !== 'websocket') return super._transportFor(maxEventBytes);
-    const socket = (this._socket ??= new WsTransport(this.options, () => this.streamingBase(), () => this._fetchFn()));
-    return { connect: (spec, hooks, signal) => socket.connect(spec, hooks, signal, maxEventBytes) };
+  /** @internal */
+  protected override _transportFor(c: ClientContext, opts: ResolvedStreamOptions): Transport {
+    if (this.transport !== 'websocket') return super._transportFor(c, opts);
+    const socket = (this.#socket ??= new WsTransport(c._o as MastodonOptions, c._base, c._fetch));
+    return { connect: (spec, hooks, signal) => socket.connect(spec, hooks, signal, opts.maxEventBytes) };
   }
 }
