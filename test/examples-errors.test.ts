@@ -10,7 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startFakeMastodon, type FakeMastodon } from './fake-mastodon/index.mjs';
 import { repoRoot } from './setup/env.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, INSTALL_HELP } from './setup/ensure-chromium.mjs';
-import { requireDist, sleep, spawnLines } from './runtimes/scenario.js';
+import { sleep } from './kit/index.js';
+import { requireDist, spawnLines } from './runtimes/scenario.js';
 import { startStaticServer, type StaticServer } from './runtimes/static-server.js';
 
 const ex = (f: string) => join(repoRoot, 'examples', f);

@@ -5,7 +5,9 @@
 // upgrade's status).
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+// @ts-expect-error -- internal modules of the fake, without declarations (index.d.mts types its public face)
 import { createActions } from './fake-mastodon/actions.mjs';
+// @ts-expect-error -- as above
 import { startDemo } from './fake-mastodon/demo.mjs';
 import { startFakeMastodon, Store, type FakeMastodon } from './fake-mastodon/index.mjs';
 
