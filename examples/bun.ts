@@ -8,6 +8,7 @@ if (!MASTODON_URL || !MASTODON_TOKEN) {
   process.exit(2);
 }
 
+let lastError: Error | undefined; // the reason of the latest interruption
 class Printer extends StreamListener {
   override onUpdate(status: Status): void {
     console.log(`update ${status.id} @${status.account.acct}`);
@@ -19,6 +20,7 @@ class Printer extends StreamListener {
     console.log(`delete ${statusId}`);
   }
   override onAbort(err: Error): void {
+    lastError = err;
     console.error(`stream interrupted: ${err.message}`);
   }
 }
@@ -29,10 +31,14 @@ const mastodon = new Mastodon({
 });
 
 const handle = mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
-process.once('SIGINT', () => handle.close());
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  handle.close();
+});
 await handle.done;
-// Set when the stream ended for good (401: the token is invalid or revoked).
-if (handle.error) {
-  console.error(`stream ended: ${handle.error.message}`);
+// Not closed by Ctrl-C: the stream ended for good (401: the token is invalid or revoked).
+if (!interrupted) {
+  console.error(`stream ended: ${lastError?.message}`);
   process.exitCode = 1;
 }

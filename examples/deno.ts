@@ -11,6 +11,7 @@ if (!MASTODON_URL || !MASTODON_TOKEN) {
   Deno.exit(2);
 }
 
+let lastError: Error | undefined; // the reason of the latest interruption
 class Printer extends StreamListener {
   override onUpdate(status: Status): void {
     console.log(`update ${status.id} @${status.account.acct}`);
@@ -22,6 +23,7 @@ class Printer extends StreamListener {
     console.log(`delete ${statusId}`);
   }
   override onAbort(err: Error): void {
+    lastError = err;
     console.error(`stream interrupted: ${err.message}`);
   }
 }
@@ -32,8 +34,12 @@ const mastodon = new Mastodon({
 });
 
 const handle = mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
-Deno.addSignalListener('SIGINT', () => handle.close());
+let interrupted = false;
+Deno.addSignalListener('SIGINT', () => {
+  interrupted = true;
+  handle.close();
+});
 await handle.done;
-// Set when the stream ended for good (401: the token is invalid or revoked).
-if (handle.error) console.error(`stream ended: ${handle.error.message}`);
-Deno.exit(handle.error ? 1 : 0); // the signal listener would otherwise keep Deno running
+// Not closed by Ctrl-C: the stream ended for good (401: the token is invalid or revoked).
+if (!interrupted) console.error(`stream ended: ${lastError?.message}`);
+Deno.exit(interrupted ? 0 : 1); // the signal listener would otherwise keep Deno running

@@ -20,6 +20,7 @@ const mastodon = new Mastodon({
   WebSocket,
 });
 
+let lastError; // the reason of the latest interruption
 class Printer extends StreamListener {
   onUpdate(status) {
     // GoToSocial's ids are ULIDs, Mastodon's 18-digit numbers: both arrive as strings.
@@ -31,12 +32,20 @@ class Printer extends StreamListener {
   onDelete(statusId) {
     console.log(`delete ${statusId}`);
   }
+  onAbort(err) {
+    lastError = err;
+  }
 }
 
 const handle = mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
-process.once('SIGINT', () => handle.close());
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  handle.close();
+});
 await handle.done;
-if (handle.error) {
-  console.error(`stream ended: ${handle.error.message}`);
+// Not closed by Ctrl-C: the stream ended for good (401: the token is invalid or revoked).
+if (!interrupted) {
+  console.error(`stream ended: ${lastError?.message}`);
   process.exitCode = 1;
 }

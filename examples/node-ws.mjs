@@ -18,12 +18,16 @@ const mastodon = new Mastodon({
   WebSocket, // with `ws`, the token goes in the Authorization header of the upgrade request
 });
 
+let lastError; // the reason of the latest interruption
 const printer = (label) =>
   new CallbackStreamListener({
     updateHandler: (status) => console.log(`${label} update ${status.id} @${status.account.acct}`),
     notificationHandler: (n) => console.log(`${label} notification ${n.id} ${n.type}`),
     deleteHandler: (id) => console.log(`${label} delete ${id}`),
-    abortHandler: (err) => console.error(`${label} interrupted: ${err.message}`),
+    abortHandler: (err) => {
+      lastError = err;
+      console.error(`${label} interrupted: ${err.message}`);
+    },
   });
 
 const tag = process.env.MASTODON_TAG ?? 'cats';
@@ -33,11 +37,14 @@ const handles = [
   mastodon.streamUser(printer('home'), options),
 ];
 
-process.once('SIGINT', () => handles.forEach((h) => h.close()));
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  handles.forEach((h) => h.close());
+});
 await Promise.all(handles.map((h) => h.done));
-// A fatal error (401: the token is invalid or revoked) ends every stream of the socket.
-const failed = handles.find((h) => h.error);
-if (failed) {
-  console.error(`stream ended: ${failed.error.message}`);
+// Not closed by Ctrl-C: a fatal error (401: the token is invalid or revoked) ended the socket's streams.
+if (!interrupted) {
+  console.error(`stream ended: ${lastError?.message}`);
   process.exitCode = 1;
 }

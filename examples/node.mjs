@@ -9,6 +9,7 @@ if (!MASTODON_URL || !MASTODON_TOKEN) {
   process.exit(2);
 }
 
+let lastError; // the reason of the latest interruption
 class Printer extends StreamListener {
   onUpdate(status) {
     console.log(`update ${status.id} @${status.account.acct}`);
@@ -20,6 +21,7 @@ class Printer extends StreamListener {
     console.log(`delete ${statusId}`);
   }
   onAbort(err) {
+    lastError = err;
     // Called for every interruption; with reconnectAsync the handle then reconnects by itself.
     console.error(`stream interrupted: ${err.message}`);
   }
@@ -31,12 +33,16 @@ const mastodon = new Mastodon({
 });
 
 const handle = mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
-process.once('SIGINT', () => handle.close());
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  handle.close();
+});
 
-// `done` resolves when the handle stops: after close(), or after a fatal error such as 401,
-// which is then in `handle.error`: report it and exit non-zero.
+// `done` resolves when the handle stops: after close(), or after a fatal error such as 401
+// (the token is invalid or revoked), which onAbort saw last: then say so and exit non-zero.
 await handle.done;
-if (handle.error) {
-  console.error(`stream ended: ${handle.error.message}`);
+if (!interrupted) {
+  console.error(`stream ended: ${lastError?.message}`);
   process.exitCode = 1;
 }
