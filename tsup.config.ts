@@ -28,35 +28,32 @@ const build = (name: 'index' | 'sse', format: 'esm' | 'iife'): Options => ({
   minify: 'terser',
   terserOptions: {
     // tsup chains terser's map onto esbuild's only when terser is asked for one.
-    sourceMap: true,
+    sourceMap: format == 'esm',
     ecma: 2020,
     module: format == 'esm',
     compress: format == 'esm' ? { passes: 3, inline: false, reduce_funcs: false } : { passes: 3 },
   },
   treeshake: true,
-  // dist/*.js.map with the sources inside (sourcesContent): stack traces and debuggers point at
-  // src/*.ts (Node: --enable-source-maps). The maps are shipped but never downloaded by a page
-  // unless its DevTools are open; the size budgets measure the .js files only.
-  sourcemap: true,
+  // The module builds come with dist/*.js.map, sources inside (sourcesContent): stack traces
+  // and debuggers in Node (--enable-source-maps), Deno, Bun and bundlers point at src/*.ts.
+  // The script-tag build has none: its `//# sourceMappingURL` line alone is 29 B gzip, past
+  // the 8,000 B budget of the IIFE.
+  sourcemap: format == 'esm',
   splitting: false,
   esbuildOptions(options) {
     options.mangleProps = /^_/;
   },
   outExtension: () => ({ js: format == 'iife' ? '.global.js' : '.js' }),
   // Deno reads the types of a plain .js import from this header. It is one more line at the top,
-  // so the source map gets one more (empty) line too: a leading ';' in its mappings. The IIFE's
-  // map also names the output file itself (for terser's wrapper) by its absolute path: by its
-  // name only, so no path of the build machine ships.
+  // so the source map gets one more (empty) line too: a leading ';' in its mappings.
   async onSuccess() {
-    const file = `dist/${name}${format == 'iife' ? '.global' : ''}.js`;
+    if (format != 'esm') return;
+    const file = `dist/${name}.js`;
+    const js = await readFile(file, 'utf8');
+    if (js.startsWith('/* @ts-self-types')) return;
+    await writeFile(file, `/* @ts-self-types="./${name}.d.ts" */\n` + js);
     const map = JSON.parse(await readFile(file + '.map', 'utf8'));
-    map.sources = map.sources.map((s: string) => (s.startsWith('/') ? s.slice(s.lastIndexOf('/') + 1) : s));
-    if (format == 'esm') {
-      const js = await readFile(file, 'utf8');
-      if (js.startsWith('/* @ts-self-types')) return;
-      await writeFile(file, `/* @ts-self-types="./${name}.d.ts" */\n` + js);
-      map.mappings = ';' + map.mappings;
-    }
+    map.mappings = ';' + map.mappings;
     await writeFile(file + '.map', JSON.stringify(map));
   },
 });

@@ -77,8 +77,8 @@ function expectInstalled(dir: string): void {
   const pkg = join(dir, 'node_modules', 'mastodon-streaming');
   expect(readdirSync(pkg).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
   expect(readdirSync(join(pkg, 'dist')).sort()).toEqual([
-    'index.d.ts', 'index.global.js', 'index.global.js.map', 'index.js', 'index.js.map',
-    'sse.d.ts', 'sse.global.js', 'sse.global.js.map', 'sse.js', 'sse.js.map',
+    'index.d.ts', 'index.global.js', 'index.js', 'index.js.map',
+    'sse.d.ts', 'sse.global.js', 'sse.js', 'sse.js.map',
   ]);
 }
 
