@@ -84,7 +84,7 @@ export class Lines {
   }
 
   /** Waits for the first line after the cursor that matches, and moves the cursor past it. */
-  async waitFor(pattern: RegExp | string, timeoutMs = 10_000, opts: { fromStart?: boolean } = {}): Promise<RegExpMatchArray> {
+  async waitFor(pattern: RegExp | string, timeoutMs = 30_000, opts: { fromStart?: boolean } = {}): Promise<RegExpMatchArray> {
     const re = typeof pattern === 'string' ? new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : pattern;
     const end = Date.now() + timeoutMs;
     for (;;) {
@@ -139,7 +139,7 @@ export async function driveUserScenario(fake: Fake, lines: Lines, runtime: strin
     await lines.waitFor(/^GOT heartbeat \d+$/);
   } else {
     // WebSocket has no heartbeat lines: the subscription at the fake says the stream is up.
-    await fake.waitForSubscriptions(1, { timeoutMs: 10_000 });
+    await fake.waitForSubscriptions(1, { timeoutMs: 30_000 });
   }
   expect(streamConnects(fake, transport)).toBe(1);
 
@@ -150,23 +150,23 @@ export async function driveUserScenario(fake: Fake, lines: Lines, runtime: strin
   fake.publish({ stream: 'user' }, 'delete', BIG_ID);
   await lines.waitFor(`GOT delete ${BIG_ID}`);
   // At least one real `:thump` heartbeat besides the greeting (heartbeatMs: 200).
-  if (sse) await lines.waitFor(/^GOT heartbeat ([2-9]|\d\d+)$/, 5_000, { fromStart: true });
+  if (sse) await lines.waitFor(/^GOT heartbeat ([2-9]|\d\d+)$/, 20_000, { fromStart: true });
 
   fake.dropConnections();
   if (sse) {
-    await until(() => userStreamGets(fake) === 2, { what: 'the reconnect request (a second GET /api/v1/streaming/user)', timeoutMs: 10_000 });
+    await until(() => userStreamGets(fake) === 2, { what: 'the reconnect request (a second GET /api/v1/streaming/user)', timeoutMs: 30_000 });
     // The client reconnects only after it has read the first connection to its end, so any
     // heartbeat from now on comes from the new connection.
     await lines.skipToEnd();
-    await lines.waitFor(/^GOT heartbeat \d+$/, 10_000);
+    await lines.waitFor(/^GOT heartbeat \d+$/, 30_000);
   } else {
-    await until(() => wsUpgrades(fake).length === 2 && fake.wsMessages.filter((x) => x.message.type === 'subscribe').length === 2 && fake.subscriptions() === 1, { what: 'the reconnect (a second upgrade, subscribed to user again)', timeoutMs: 10_000 });
+    await until(() => wsUpgrades(fake).length === 2 && fake.wsMessages.filter((x) => x.message.type === 'subscribe').length === 2 && fake.subscriptions() === 1, { what: 'the reconnect (a second upgrade, subscribed to user again)', timeoutMs: 30_000 });
     expect(fake.wsConnections(), 'one socket at a time').toBe(1);
   }
   const s2 = fake.postStatus();
   await lines.waitFor(`GOT update ${s2.id}`);
 
-  const m = await lines.waitFor(/^RESULT (.*)$/, 15_000);
+  const m = await lines.waitFor(/^RESULT (.*)$/, 30_000);
   const result = JSON.parse(m[1]!) as ScenarioResult;
 
   if (sse) expect(result.heartbeats, 'greeting + heartbeats on both connections').toBeGreaterThanOrEqual(3);
@@ -197,7 +197,7 @@ export async function driveUserScenario(fake: Fake, lines: Lines, runtime: strin
   expect(BigInt(BIG_ID) > 2n ** 53n).toBe(true);
   expect(streamConnects(fake, transport), 'exactly one reconnect').toBe(2);
   // close() aborted the request: the fake sees no open stream any more.
-  await until(() => openConnections(fake) === 0, { what: 'the fake to see the stream closed', timeoutMs: 5_000 });
+  await until(() => openConnections(fake) === 0, { what: 'the fake to see the stream closed', timeoutMs: 20_000 });
   return result;
 }
 
