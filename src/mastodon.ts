@@ -1,8 +1,8 @@
-import { catchUp } from './catchup.js';
+import { restBudget } from './catchup/budget.js';
+import { catchUp } from './catchup/index.js';
 import { Mastodon as SseMastodon } from './client.js';
-import type { StreamEvent } from './events.js';
 import type { EventGate, Stream } from './handle.js';
-import { iterate, type UnknownStreamEvent } from './iterate.js';
+import { iterate, type StreamIterator } from './iterate.js';
 import type { Dispatcher, Listener } from './listener.js';
 import type { ResolvedStreamOptions, StreamOptions } from './options.js';
 import { streamSpec, type StreamSpec, type StreamType } from './streams.js';
@@ -19,6 +19,8 @@ export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from 
 export class Mastodon extends SseMastodon {
   /** The one shared socket of `transport: 'websocket'`. */
   private _socket?: WsTransport;
+  /** The REST budget every catch-up of this client shares (see restBudget). */
+  private _budget = restBudget();
 
   /**
    * Any stream as an async iterable of typed events: `for await (const e of
@@ -29,13 +31,13 @@ export class Mastodon extends SseMastodon {
     name: StreamType,
     params?: { tag?: string; list?: string | { id: string } },
     options: Omit<StreamOptions, 'runAsync'> = {},
-  ): AsyncIterableIterator<StreamEvent | UnknownStreamEvent> {
+  ): StreamIterator {
     const spec = streamSpec(name, params);
     return iterate((listener: Listener): Stream => this._start(spec, listener, { ...options, runAsync: true }));
   }
 
   protected override _gate(d: Dispatcher, spec: StreamSpec, opts: ResolvedStreamOptions): EventGate | undefined {
-    return opts.catchUp ? catchUp(d, spec, this._fetchFn(), this.apiBaseUrl, this.accessToken, opts) : undefined;
+    return opts.catchUp ? catchUp(d, spec, this._fetchFn(), this.apiBaseUrl, this.accessToken, opts, this._budget) : undefined;
   }
 
   protected override _transportFor(maxEventBytes: number): Transport {

@@ -45,8 +45,7 @@ async function setup(fetchFn?: typeof fetch) {
 async function userStream(fetchFn?: typeof fetch) {
   const { fake, mastodon } = await setup(fetchFn);
   const rec = recorder();
-  keep(mastodon.streamUser(rec.listener, OPTS));
-  await fake.waitForConnections(1);
+  await baselined(keep(mastodon.streamUser(rec.listener, OPTS)), 2);
   return { fake, rec };
 }
 
@@ -58,7 +57,12 @@ async function firstLive(f: FakeMastodon, rec: ReturnType<typeof recorder>) {
 }
 
 const sseRequests = (f: FakeMastodon) => f.requests.filter((r) => r.kind === 'sse').length;
-const restUrls = (f: FakeMastodon, prefix = '/api/v1/') => f.requests.filter((r: RecordedRequest) => r.kind === 'rest' && r.path.startsWith(prefix)).map((r) => r.url);
+/** The catch-up requests (not the baseline `limit=1` requests of the first connection, which have no `min_id`). */
+const restUrls = (f: FakeMastodon, prefix = '/api/v1/') =>
+  f.requests.filter((r: RecordedRequest) => r.kind === 'rest' && r.path.startsWith(prefix) && r.url.includes('min_id=')).map((r) => r.url);
+
+/** Waits until the first connection recorded where each of the stream's `n` timelines stands. */
+const baselined = (h: StreamHandle, n = 1) => until(() => Object.keys(h.position()?.ids ?? {}).length === n, 'the baseline');
 
 /** Marks a point in the byte stream: when the listener sees this heartbeat, every event before it was handed over. */
 async function fence(f: FakeMastodon, rec: ReturnType<typeof recorder>): Promise<void> {
@@ -122,7 +126,7 @@ describe('catchUp on the user stream', () => {
     let homeRequests = 0;
     const { fake, rec } = await userStream(async (input, init) => {
       const url = String(input);
-      if (url.includes('/api/v1/timelines/home') && homeRequests++ === 0) await homeHeld;
+      if (url.includes('/api/v1/timelines/home?min_id=') && homeRequests++ === 0) await homeHeld;
       return fetch(input, init);
     });
     const s1 = await firstLive(fake, rec);
@@ -149,9 +153,9 @@ describe('catchUp on the user stream', () => {
     fake.stall();
     const missed = Array.from({ length: 85 }, () => fake.postStatus());
     await reconnect(fake);
-    await until(() => rec.log.length === 86 && restUrls(fake).length === 4, 'the catch-up');
+    await until(() => rec.log.length === 86 && restUrls(fake, '/api/v1/timelines/home').length === 4, 'the catch-up');
     expect(rec.log).toEqual([s0, ...missed].map((s) => `update ${s.id}`));
-    expect(restUrls(fake)).toEqual([
+    expect(restUrls(fake, '/api/v1/timelines/home')).toEqual([
       `/api/v1/timelines/home?min_id=${s0.id}&limit=40`,
       `/api/v1/timelines/home?min_id=${missed[39].id}&limit=40`,
       `/api/v1/timelines/home?min_id=${missed[79].id}&limit=40`,
@@ -162,8 +166,7 @@ describe('catchUp on the user stream', () => {
   it('stops at catchUpMaxItems with a cap gap, then the stream goes on', async () => {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    keep(mastodon.streamUser(rec.listener, { ...OPTS, catchUpMaxItems: 3 }));
-    await fake.waitForConnections(1);
+    await baselined(keep(mastodon.streamUser(rec.listener, { ...OPTS, catchUpMaxItems: 3 })), 2);
     const s0 = await firstLive(fake, rec);
     fake.stall();
     const missed = Array.from({ length: 5 }, () => fake.postStatus());
@@ -175,33 +178,46 @@ describe('catchUp on the user stream', () => {
       `update ${s0.id}`, `update ${missed[0].id}`, `update ${missed[1].id}`, `update ${missed[2].id}`,
       'gap cap /api/v1/timelines/home', `update ${live.id}`,
     ]);
-    expect(rec.gaps).toEqual([{ timeline: '/api/v1/timelines/home', reason: 'cap', sinceId: missed[2].id }]);
+    expect(rec.gaps).toEqual([{ timeline: '/api/v1/timelines/home', reason: 'cap', sinceId: missed[2].id, missing: [{ timeline: '/api/v1/timelines/home', sinceId: missed[2].id }] }]);
   });
 
   it('reports no gap when exactly catchUpMaxItems were missed', async () => {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    keep(mastodon.streamUser(rec.listener, { ...OPTS, catchUpMaxItems: 2 }));
-    await fake.waitForConnections(1);
+    await baselined(keep(mastodon.streamUser(rec.listener, { ...OPTS, catchUpMaxItems: 2 })), 2);
     const s0 = await firstLive(fake, rec);
     fake.stall();
     const missed = [fake.postStatus(), fake.postStatus()];
     await reconnect(fake);
-    await until(() => restUrls(fake).length === 2, 'the second REST page');
+    await until(() => restUrls(fake).length === 3, 'the last REST request');
     const live = fake.postStatus();
     await until(() => rec.log.length === 4, 'a live event');
     expect(rec.log).toEqual([s0, ...missed, live].map((s) => `update ${s.id}`));
     expect(rec.gaps).toEqual([]);
+    // At the cap, each timeline is only looked at (limit=1): nothing more in either, so no gap.
+    expect(restUrls(fake)).toEqual([
+      `/api/v1/timelines/home?min_id=${s0.id}&limit=40`,
+      `/api/v1/timelines/home?min_id=${missed[1]!.id}&limit=1`,
+      '/api/v1/notifications?min_id=0&limit=1',
+    ]);
   });
 
-  it('fetches nothing when nothing was received before the drop', async () => {
+  it('nothing received before the drop: the catch-up starts where the first connection found the timelines', async () => {
     const { fake, rec } = await userStream();
     fake.stall();
-    fake.postStatus();
+    const missed = fake.postStatus();
     await reconnect(fake);
-    const live = await firstLive(fake, rec);
-    expect(rec.log).toEqual([`update ${live.id}`]);
-    expect(restUrls(fake)).toEqual([]);
+    await until(() => rec.log.length === 1, 'the catch-up');
+    await until(() => restUrls(fake).length === 3, "the catch-up's last page");
+    const live = fake.postStatus();
+    await until(() => rec.log.length === 2, 'a live event');
+    expect(rec.log).toEqual([`update ${missed.id}`, `update ${live.id}`]);
+    // Both timelines were empty when the stream started: '0', everything is newer.
+    expect(restUrls(fake)).toEqual([
+      '/api/v1/timelines/home?min_id=0&limit=40',
+      `/api/v1/timelines/home?min_id=${missed.id}&limit=40`,
+      '/api/v1/notifications?min_id=0&limit=80',
+    ]);
   });
 
   it('a reconnect during a catch-up fetches again before the held events go out', async () => {
@@ -212,7 +228,7 @@ describe('catchUp on the user stream', () => {
     let homeRequests = 0;
     const { fake, rec } = await userStream(async (input, init) => {
       const res = await fetch(input, init);
-      if (String(input).includes('/api/v1/timelines/home') && homeRequests++ === 1) await held;
+      if (String(input).includes('/api/v1/timelines/home?min_id=') && homeRequests++ === 1) await held;
       return res;
     });
     const s1 = await firstLive(fake, rec);
@@ -247,8 +263,8 @@ describe('catchUp on the user stream', () => {
     let requested!: () => void;
     const wasRequested = new Promise<void>((r) => (requested = r));
     const { fake, mastodon } = await setup(async (input, init) => {
-      if (String(input).includes('/api/v1/timelines/')) {
-        // A REST request that hangs until it is aborted.
+      if (String(input).includes('/api/v1/timelines/home?min_id=')) {
+        // A catch-up request that hangs until it is aborted.
         const s = (signal = init!.signal!);
         requested();
         return new Promise<Response>((_, reject) => s.addEventListener('abort', () => reject(s.reason)));
@@ -260,8 +276,7 @@ describe('catchUp on the user stream', () => {
     const listener = Object.assign(rec.listener, { onAbort: (e: Error) => calls.push(`abort ${e.message}`) });
     let afterClose = 0;
     const handle = mastodon.streamUser(listener, OPTS);
-    keep(handle);
-    await fake.waitForConnections(1);
+    await baselined(keep(handle), 2);
     const s1 = await firstLive(fake, rec);
     fake.stall();
     fake.postStatus();
@@ -314,30 +329,22 @@ describe('catchUp when REST refuses', () => {
     expect(err.message).toBe(message);
     expect(err.status).toBe(status);
     expect(err.retryAfterSec).toBe(retryAfterSec);
-    expect(restUrls(fake)).toEqual([`/api/v1/timelines/home?min_id=${s1.id}&limit=40`]);
+    // The notifications are read all the same (nothing there since the empty timeline the stream started with).
+    expect(restUrls(fake)).toEqual([`/api/v1/timelines/home?min_id=${s1.id}&limit=40`, '/api/v1/notifications?min_id=0&limit=80']);
   });
 
-  it('429 with a short Retry-After: waits, retries once, no gap', async () => {
-    const t0 = Date.now();
-    const { fake, rec, s1, s2 } = await gapAfter((f) => f.failNextRest(1, 429, { retryAfter: 1 }));
-    await until(() => rec.log.length === 2, 'the catch-up');
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
-    expect(rec.log).toEqual([`update ${s1.id}`, `update ${s2.id}`]);
-    expect(rec.gaps).toEqual([]);
-    expect(restUrls(fake).slice(0, 2)).toEqual([`/api/v1/timelines/home?min_id=${s1.id}&limit=40`, `/api/v1/timelines/home?min_id=${s1.id}&limit=40`]);
-  });
-
-  it('429 twice: retried once only, then a gap', async () => {
-    const { fake, rec, s1 } = await gapAfter((f) => f.failNextRest(2, 429, { retryAfter: 0 }));
+  it('429 with a short Retry-After: not retried (the client-wide budget paces catch-ups), an error gap that says when', async () => {
+    const { fake, rec, s1 } = await gapAfter((f) => f.failNextRest(1, 429, { retryAfter: 1 }));
     await until(() => rec.gaps.length === 1, 'the gap');
     expect(rec.gaps[0]).toMatchObject({ timeline: '/api/v1/timelines/home', reason: 'error', sinceId: s1.id });
     expect((rec.gaps[0]!.error as MastodonAPIError).status).toBe(429);
-    expect(restUrls(fake)).toEqual([`/api/v1/timelines/home?min_id=${s1.id}&limit=40`, `/api/v1/timelines/home?min_id=${s1.id}&limit=40`]);
+    expect((rec.gaps[0]!.error as MastodonAPIError).retryAfterSec).toBe(1);
+    expect(restUrls(fake)).toEqual([`/api/v1/timelines/home?min_id=${s1.id}&limit=40`, '/api/v1/notifications?min_id=0&limit=80']);
   });
 
   it('an unreachable REST API is a gap with a MastodonNetworkError', async () => {
     const { fake, rec } = await userStream(async (input, init) => {
-      if (String(input).includes('/api/v1/timelines/')) throw new TypeError('fetch failed');
+      if (String(input).includes('/api/v1/timelines/home?min_id=')) throw new TypeError('fetch failed');
       return fetch(input, init);
     });
     const s1 = await firstLive(fake, rec);
@@ -357,8 +364,7 @@ describe('catchUp sources for every stream', () => {
   async function missOne(open: (m: Mastodon, l: CallbackStreamListener, o: typeof OPTS) => StreamHandle, post: (f: FakeMastodon) => { id: string }) {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    keep(open(mastodon, rec.listener, OPTS));
-    await fake.waitForConnections(1);
+    await baselined(keep(open(mastodon, rec.listener, OPTS)));
     const first = post(fake);
     await until(() => rec.log.length === 1, 'a live event');
     fake.stall();
@@ -412,8 +418,7 @@ describe('catchUp sources for every stream', () => {
   it('direct: a conversation with a new last status counts as new', async () => {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    keep(mastodon.streamDirect(rec.listener, OPTS));
-    await fake.waitForConnections(1);
+    await baselined(keep(mastodon.streamDirect(rec.listener, OPTS)));
     const c1 = fake.converse();
     await until(() => rec.log.length === 1, 'a live event');
     fake.stall();
@@ -430,9 +435,8 @@ describe('catchUp over the WebSocket transport', () => {
     const mastodon = new Mastodon({ apiBaseUrl: f.apiUrl, accessToken: f.token, transport: 'websocket', WebSocket, keepaliveSec: 60 } as MastodonOptions);
     const user = recorder();
     const cats = recorder();
-    keep(mastodon.streamUser(user.listener, OPTS));
-    keep(mastodon.streamHashtag('cats', cats.listener, OPTS));
-    await f.waitForSubscriptions(2);
+    await baselined(keep(mastodon.streamUser(user.listener, OPTS)), 2);
+    await baselined(keep(mastodon.streamHashtag('cats', cats.listener, OPTS)));
     const s1 = f.postStatus({ tags: ['cats'] });
     const n1 = f.notify('favourite');
     await until(() => user.log.length === 2 && cats.log.length === 1, 'live events');
