@@ -16,7 +16,9 @@ const build = (name: 'index' | 'sse', format: 'esm' | 'iife'): Options => ({
   globalName: 'MastodonStreaming',
   platform: 'browser',
   target: 'es2022',
-  dts: format == 'esm',
+  // Members marked @internal (the mangled `_` ones) exist under other names in the JS: the
+  // .d.ts must not declare them (a call or an override would compile and then fail).
+  dts: format == 'esm' && { compilerOptions: { stripInternal: true } },
   // esbuild bundles and mangles the `_private` member names (never public ones); terser then
   // minifies, a few per cent smaller gzipped than esbuild's own minifier on this code
   // (measured with npm run size). The ESM build is minified again by the app's bundler: there,

@@ -18,8 +18,10 @@ export default defineConfig({
   test: {
     // The machine has 2 cores; the runtime and browser files each start heavy children.
     maxWorkers: 2,
-    // Defaults for unit tests; the runtime/browser/package files raise testTimeout per file.
-    testTimeout: 10_000,
+    // A bound, not a speed check: generous for a loaded 2-core machine (the kit's `until` gives
+    // up after 10 s by default, so its message names what never came). The runtime/browser/
+    // package files raise it per file.
+    testTimeout: 20_000,
     // Hooks start Chromium, servers and child runtimes: generous but bounded.
     hookTimeout: 60_000,
     teardownTimeout: 20_000,

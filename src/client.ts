@@ -7,7 +7,7 @@ import { defaultFetch } from './platform.js';
 import type { ResolvedStreamOptions } from './options.js';
 import { publicType, streamSpec, type StreamSpec } from './streams.js';
 import { sseTransport } from './transport/sse.js';
-import type { Transport } from './transport/types.js';
+import type { ClientContext, Transport } from './transport/types.js';
 import { normaliseBaseUrl, streamingBaseFrom } from './url.js';
 
 export interface MastodonOptions {
@@ -57,42 +57,40 @@ type Blocking<O> = O & { runAsync?: false };
  */
 export class Mastodon {
   readonly apiBaseUrl: string;
-  readonly accessToken?: string;
   readonly transport: 'sse' | 'websocket';
   readonly requestTimeoutSec: number;
-  /** The options the client was made with. */
-  readonly options: MastodonOptions;
-  private _basePromise?: Promise<string>;
+  // True privates: what console.log, util.inspect and JSON.stringify show of the client never
+  // includes the options, and so never the token.
+  #c: ClientContext & { _o: MastodonOptions };
 
   constructor(options: MastodonOptions) {
-    this.options = options;
-    this.apiBaseUrl = normaliseBaseUrl(options.apiBaseUrl);
-    if (options.accessToken) this.accessToken = options.accessToken;
+    const apiBaseUrl = (this.apiBaseUrl = normaliseBaseUrl(options.apiBaseUrl));
+    const timeoutMs = (this.requestTimeoutSec = options.requestTimeoutSec ?? 300) * 1000;
     this.transport = options.transport ?? 'sse';
-    this.requestTimeoutSec = options.requestTimeoutSec ?? 300;
+    const fetchFn = () => options.fetch ?? defaultFetch();
+    const fixed = options.streamingBaseUrl;
+    /** The streaming base once asked for. */
+    let base: Promise<string> | undefined;
+    this.#c = {
+      _fetch: fetchFn,
+      // Discovery's answer is forgotten once it resolves when it may not be cached (it fell back).
+      _base: () =>
+        (base ??= fixed
+          ? Promise.resolve(streamingBaseFrom(normaliseBaseUrl(fixed)) ?? fixed)
+          : discoverStreamingBase(apiBaseUrl, fetchFn(), timeoutMs).then((r) => (r.cache || (base = undefined), r.base))),
+      _o: options,
+    };
   }
 
   /** The streaming base URL: `streamingBaseUrl`, else discovered once and cached. */
   streamingBase(): Promise<string> {
-    if (!this._basePromise) {
-      const fixed = this.options.streamingBaseUrl;
-      if (fixed) {
-        this._basePromise = Promise.resolve(streamingBaseFrom(normaliseBaseUrl(fixed)) ?? fixed);
-      } else {
-        const p = discoverStreamingBase(this.apiBaseUrl, this._fetchFn(), this.requestTimeoutSec * 1000).then(({ base, cache }) => {
-          if (!cache && this._basePromise === p) this._basePromise = undefined;
-          return base;
-        });
-        this._basePromise = p;
-      }
-    }
-    return this._basePromise;
+    return this.#c._base();
   }
 
   /** `GET /api/v1/streaming/health`, no token: true iff 200 with body `OK` or `success`. Never throws. */
   async streamHealthy(): Promise<boolean> {
     try {
-      const res = await this._fetchFn()((await this.streamingBase()) + '/api/v1/streaming/health', { credentials: 'omit', cache: 'no-store' });
+      const res = await this.#c._fetch()((await this.streamingBase()) + '/api/v1/streaming/health', { credentials: 'omit', cache: 'no-store' });
       const body = (await res.text()).trim();
       return res.status == 200 && (body == 'OK' || body == 'success');
     } catch {
@@ -156,36 +154,34 @@ export class Mastodon {
     return this._open(streamSpec('direct'), listener, options);
   }
 
-  /** Opens a stream in either mode. */
+  /** @internal Opens a stream in either mode. */
   protected _open(spec: StreamSpec, listener: Listener, options: StreamOptions): StreamHandle | Promise<void> {
     const stream = this._start(spec, listener, options);
     return options.runAsync ? stream : stream.run();
   }
 
-  /** Builds the handle; async handles start running at once. */
+  /** @internal Builds the handle; async handles start running at once. */
   protected _start(spec: StreamSpec, listener: Listener, options: StreamOptions): Stream {
     const opts = resolveStreamOptions(options, this.requestTimeoutSec);
     const d = new Dispatcher(listener, spec);
-    const stream = new Stream(this._transportFor(opts.maxEventBytes), spec, d, opts, this.accessToken, this._gate(d, spec, opts));
+    const c = this.#c;
+    const stream = new Stream(this._transportFor(c, opts), spec, d, opts, c._o.accessToken, this._gate(c, d, spec, opts));
     if (opts.runAsync) void stream.run();
     return stream;
   }
 
-  /** What sits between connection and listener: nothing here; catch-up in the full client. */
-  protected _gate(_d: Dispatcher, _spec: StreamSpec, opts: ResolvedStreamOptions): EventGate | undefined {
+  /** @internal What sits between connection and listener: nothing here; catch-up in the full client. */
+  protected _gate(_c: ClientContext, _d: Dispatcher, _spec: StreamSpec, opts: ResolvedStreamOptions): EventGate | undefined {
     if (opts.catchUp) throw new MastodonIllegalArgumentError(NOT_HERE + 'catchUp');
     return undefined;
   }
 
-  protected _transportFor(maxEventBytes: number): Transport {
+  /** @internal */
+  protected _transportFor(c: ClientContext, opts: ResolvedStreamOptions): Transport {
     if (this.transport === 'websocket') throw new MastodonIllegalArgumentError(NOT_HERE + "transport: 'websocket'");
-    return sseTransport(this, maxEventBytes);
+    return sseTransport(c, opts.maxEventBytes);
   }
 
-  /** The fetch to use. */
-  _fetchFn(): typeof fetch {
-    return this.options.fetch ?? defaultFetch();
-  }
 }
 
 const NOT_HERE = 'Not in mastodon-streaming/sse: ';

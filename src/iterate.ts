@@ -21,8 +21,11 @@ export interface StreamGap {
   gap: CatchUpGap;
 }
 
-/** What `mastodon.stream()` returns: the events, and `position()` as on a handle (with `catchUp`). */
-export interface StreamIterator extends AsyncIterableIterator<StreamEvent | UnknownStreamEvent | StreamGap> {
+/**
+ * What `mastodon.stream()` returns: the events (and, with `catchUp`, the gaps), and `position()`
+ * as on a handle.
+ */
+export interface StreamIterator<T = StreamEvent | UnknownStreamEvent | StreamGap> extends AsyncIterableIterator<T> {
   position(): StreamPosition | undefined;
 }
 

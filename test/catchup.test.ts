@@ -3,13 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CallbackStreamListener, Mastodon, MastodonAPIError, type CatchUpGap, type MastodonOptions, type StreamHandle } from '../src/index.js';
-import type { FakeMastodon, RecordedRequest } from './fake-mastodon/index.mjs';
-import { until as untilShared, useFakeMastodon } from './helpers/fake.js';
+import { until, useFakeMastodon, type FakeMastodon, type RecordedRequest } from './kit/index.js';
 
 const { start, keep } = useFakeMastodon();
-
-/** `what` names the wait in this file's calls; the shared helper's message shows the condition. */
-const until = (cond: () => unknown, _what: string, timeoutMs = 5000): Promise<void> => untilShared(cond, timeoutMs);
 
 /** A listener that writes every call as one line, plus the gaps and onAnyEvent calls. */
 function recorder() {
@@ -52,7 +48,7 @@ async function userStream(fetchFn?: typeof fetch) {
 /** Posts a status and waits until the listener has it live: the newest id delivered. */
 async function firstLive(f: FakeMastodon, rec: ReturnType<typeof recorder>) {
   const s = f.postStatus();
-  await until(() => rec.log.length === 1, 'a live event');
+  await until(() => rec.log.length === 1, { what: 'a live event' });
   return s;
 }
 
@@ -62,20 +58,20 @@ const restUrls = (f: FakeMastodon, prefix = '/api/v1/') =>
   f.requests.filter((r: RecordedRequest) => r.kind === 'rest' && r.path.startsWith(prefix) && r.url.includes('min_id=')).map((r) => r.url);
 
 /** Waits until the first connection recorded where each of the stream's `n` timelines stands. */
-const baselined = (h: StreamHandle, n = 1) => until(() => Object.keys(h.position()?.ids ?? {}).length === n, 'the baseline');
+const baselined = (h: StreamHandle, n = 1) => until(() => Object.keys(h.position()?.ids ?? {}).length === n, { what: 'the baseline' });
 
 /** Marks a point in the byte stream: when the listener sees this heartbeat, every event before it was handed over. */
 async function fence(f: FakeMastodon, rec: ReturnType<typeof recorder>): Promise<void> {
   const n = rec.heartbeats();
   await f.writeRaw(':fence\n');
-  await until(() => rec.heartbeats() > n, 'the fence heartbeat');
+  await until(() => rec.heartbeats() > n, { what: 'the fence heartbeat' });
 }
 
 /** Lose what is published next: the current connections hear nothing more until `reconnect()`. */
 function reconnect(f: FakeMastodon): Promise<void> {
   const before = sseRequests(f);
   f.dropConnections();
-  return until(() => sseRequests(f) > before && f.sseConnections() > 0, 'the reconnect');
+  return until(() => sseRequests(f) > before && f.sseConnections() > 0, { what: 'the reconnect' });
 }
 
 describe('catchUp on the user stream', () => {
@@ -83,7 +79,7 @@ describe('catchUp on the user stream', () => {
     const { fake, rec } = await userStream();
     const s1 = fake.postStatus();
     const n1 = fake.notify('favourite');
-    await until(() => rec.log.length === 2, 'two live events');
+    await until(() => rec.log.length === 2, { what: 'two live events' });
 
     fake.stall();
     const s2 = fake.postStatus();
@@ -91,9 +87,9 @@ describe('catchUp on the user stream', () => {
     const s3 = fake.postStatus();
     const n3 = fake.notify('follow');
     await reconnect(fake);
-    await until(() => rec.log.length === 6, 'the catch-up');
+    await until(() => rec.log.length === 6, { what: 'the catch-up' });
     const s4 = fake.postStatus();
-    await until(() => rec.log.length === 7, 'a live event after the catch-up');
+    await until(() => rec.log.length === 7, { what: 'a live event after the catch-up' });
 
     expect(rec.log).toEqual([
       `update ${s1.id}`, `notification ${n1.id}`,
@@ -141,7 +137,7 @@ describe('catchUp on the user stream', () => {
     expect(rec.log).toEqual([`update ${s1.id}`]);
 
     releaseHome();
-    await until(() => rec.log.length === 4, 'the catch-up and the held events');
+    await until(() => rec.log.length === 4, { what: 'the catch-up and the held events' });
     await new Promise((r) => setTimeout(r, 50));
     // s3 was in the REST page (fetched after it was posted) and held live: delivered once.
     expect(rec.log).toEqual([`update ${s1.id}`, `update ${s2.id}`, `update ${s3.id}`, `announcement ${a1.id}`]);
@@ -153,7 +149,7 @@ describe('catchUp on the user stream', () => {
     fake.stall();
     const missed = Array.from({ length: 85 }, () => fake.postStatus());
     await reconnect(fake);
-    await until(() => rec.log.length === 86 && restUrls(fake, '/api/v1/timelines/home').length === 4, 'the catch-up');
+    await until(() => rec.log.length === 86 && restUrls(fake, '/api/v1/timelines/home').length === 4, { what: 'the catch-up' });
     expect(rec.log).toEqual([s0, ...missed].map((s) => `update ${s.id}`));
     expect(restUrls(fake, '/api/v1/timelines/home')).toEqual([
       `/api/v1/timelines/home?min_id=${s0.id}&limit=40`,
@@ -171,9 +167,9 @@ describe('catchUp on the user stream', () => {
     fake.stall();
     const missed = Array.from({ length: 5 }, () => fake.postStatus());
     await reconnect(fake);
-    await until(() => rec.log.length === 5, 'the catch-up');
+    await until(() => rec.log.length === 5, { what: 'the catch-up' });
     const live = fake.postStatus();
-    await until(() => rec.log.length === 6, 'a live event after the gap');
+    await until(() => rec.log.length === 6, { what: 'a live event after the gap' });
     expect(rec.log).toEqual([
       `update ${s0.id}`, `update ${missed[0].id}`, `update ${missed[1].id}`, `update ${missed[2].id}`,
       'gap cap /api/v1/timelines/home', `update ${live.id}`,
@@ -189,9 +185,9 @@ describe('catchUp on the user stream', () => {
     fake.stall();
     const missed = [fake.postStatus(), fake.postStatus()];
     await reconnect(fake);
-    await until(() => restUrls(fake).length === 3, 'the last REST request');
+    await until(() => restUrls(fake).length === 3, { what: 'the last REST request' });
     const live = fake.postStatus();
-    await until(() => rec.log.length === 4, 'a live event');
+    await until(() => rec.log.length === 4, { what: 'a live event' });
     expect(rec.log).toEqual([s0, ...missed, live].map((s) => `update ${s.id}`));
     expect(rec.gaps).toEqual([]);
     // At the cap, each timeline is only looked at (limit=1): nothing more in either, so no gap.
@@ -207,10 +203,10 @@ describe('catchUp on the user stream', () => {
     fake.stall();
     const missed = fake.postStatus();
     await reconnect(fake);
-    await until(() => rec.log.length === 1, 'the catch-up');
-    await until(() => restUrls(fake).length === 3, "the catch-up's last page");
+    await until(() => rec.log.length === 1, { what: 'the catch-up' });
+    await until(() => restUrls(fake).length === 3, { what: "the catch-up's last page" });
     const live = fake.postStatus();
-    await until(() => rec.log.length === 2, 'a live event');
+    await until(() => rec.log.length === 2, { what: 'a live event' });
     expect(rec.log).toEqual([`update ${missed.id}`, `update ${live.id}`]);
     // Both timelines were empty when the stream started: '0', everything is newer.
     expect(restUrls(fake)).toEqual([
@@ -236,7 +232,7 @@ describe('catchUp on the user stream', () => {
     fake.stall();
     const s2 = fake.postStatus();
     await reconnect(fake);
-    await until(() => homeRequests === 2, 'the second home request');
+    await until(() => homeRequests === 2, { what: 'the second home request' });
     const s3 = fake.postStatus(); // live on connection 2, held
     await fence(fake, rec);
     fake.stall();
@@ -247,7 +243,7 @@ describe('catchUp on the user stream', () => {
     expect(rec.log).toEqual([`update ${s1.id}`, `update ${s2.id}`]);
 
     release();
-    await until(() => rec.log.length === 5, 'everything');
+    await until(() => rec.log.length === 5, { what: 'everything' });
     await new Promise((r) => setTimeout(r, 50));
     expect(rec.log).toEqual([s1, s2, s3, s4, s5].map((s) => `update ${s.id}`));
     expect(restUrls(fake, '/api/v1/timelines/home')).toEqual([
@@ -315,9 +311,9 @@ describe('catchUp when REST refuses', () => {
     [429, { retryAfter: 60 }, '/api/v1/timelines/home answered 429: Too many requests', 60],
   ] as const)('%i: one error gap, the held live events are released, the stream goes on', async (status, opts, message, retryAfterSec) => {
     const { fake, rec, s1 } = await gapAfter((f) => f.failNextRest(1, status, opts));
-    await until(() => rec.gaps.length === 1, 'the gap');
+    await until(() => rec.gaps.length === 1, { what: 'the gap' });
     const live = fake.postStatus();
-    await until(() => rec.log.length === 3, 'a live event');
+    await until(() => rec.log.length === 3, { what: 'a live event' });
     expect(rec.log).toEqual([`update ${s1.id}`, 'gap error /api/v1/timelines/home', `update ${live.id}`]);
     const gap = rec.gaps[0]!;
     expect(gap.timeline).toBe('/api/v1/timelines/home');
@@ -335,7 +331,7 @@ describe('catchUp when REST refuses', () => {
 
   it('429 with a short Retry-After: not retried (the client-wide budget paces catch-ups), an error gap that says when', async () => {
     const { fake, rec, s1 } = await gapAfter((f) => f.failNextRest(1, 429, { retryAfter: 1 }));
-    await until(() => rec.gaps.length === 1, 'the gap');
+    await until(() => rec.gaps.length === 1, { what: 'the gap' });
     expect(rec.gaps[0]).toMatchObject({ timeline: '/api/v1/timelines/home', reason: 'error', sinceId: s1.id });
     expect((rec.gaps[0]!.error as MastodonAPIError).status).toBe(429);
     expect((rec.gaps[0]!.error as MastodonAPIError).retryAfterSec).toBe(1);
@@ -351,7 +347,7 @@ describe('catchUp when REST refuses', () => {
     fake.stall();
     fake.postStatus();
     await reconnect(fake);
-    await until(() => rec.gaps.length === 1, 'the gap');
+    await until(() => rec.gaps.length === 1, { what: 'the gap' });
     const err = rec.gaps[0]!.error as Error & { cause?: unknown };
     expect(err.name).toBe('MastodonNetworkError');
     expect(err.message).toBe('Catch-up from /api/v1/timelines/home failed');
@@ -366,11 +362,11 @@ describe('catchUp sources for every stream', () => {
     const rec = recorder();
     await baselined(keep(open(mastodon, rec.listener, OPTS)));
     const first = post(fake);
-    await until(() => rec.log.length === 1, 'a live event');
+    await until(() => rec.log.length === 1, { what: 'a live event' });
     fake.stall();
     const missed = post(fake);
     await reconnect(fake);
-    await until(() => rec.log.length === 2, 'the catch-up');
+    await until(() => rec.log.length === 2, { what: 'the catch-up' });
     return { rec, first, missed, urls: restUrls(fake), any: rec.any };
   }
 
@@ -420,11 +416,11 @@ describe('catchUp sources for every stream', () => {
     const rec = recorder();
     await baselined(keep(mastodon.streamDirect(rec.listener, OPTS)));
     const c1 = fake.converse();
-    await until(() => rec.log.length === 1, 'a live event');
+    await until(() => rec.log.length === 1, { what: 'a live event' });
     fake.stall();
     const c1b = fake.converse({ conversationId: c1.id });
     await reconnect(fake);
-    await until(() => rec.log.length === 2, 'the catch-up');
+    await until(() => rec.log.length === 2, { what: 'the catch-up' });
     expect(rec.log).toEqual([`conversation ${c1.id}/${c1.last_status.id}`, `conversation ${c1.id}/${c1b.last_status.id}`]);
   });
 });
@@ -439,7 +435,7 @@ describe('catchUp over the WebSocket transport', () => {
     await baselined(keep(mastodon.streamHashtag('cats', cats.listener, OPTS)));
     const s1 = f.postStatus({ tags: ['cats'] });
     const n1 = f.notify('favourite');
-    await until(() => user.log.length === 2 && cats.log.length === 1, 'live events');
+    await until(() => user.log.length === 2 && cats.log.length === 1, { what: 'live events' });
 
     f.stall();
     const s2 = f.postStatus({ tags: ['cats'] });
@@ -447,13 +443,13 @@ describe('catchUp over the WebSocket transport', () => {
     const s3 = f.postStatus();
     const before = f.requests.filter((r) => r.kind === 'ws').length;
     f.dropConnections();
-    await until(() => f.requests.filter((r) => r.kind === 'ws').length > before, 'a new socket');
-    await until(() => user.log.length === 5 && cats.log.length === 2, 'the catch-up');
+    await until(() => f.requests.filter((r) => r.kind === 'ws').length > before, { what: 'a new socket' });
+    await until(() => user.log.length === 5 && cats.log.length === 2, { what: 'the catch-up' });
     // The catch-up asks once more for statuses newer than s2 (an empty page ends it); a status
     // posted before that request would come through the catch-up instead of live.
-    await until(() => restUrls(f, '/api/v1/timelines/tag/').length === 2, "the catch-up's last page");
+    await until(() => restUrls(f, '/api/v1/timelines/tag/').length === 2, { what: "the catch-up's last page" });
     const s4 = f.postStatus({ tags: ['cats'] });
-    await until(() => user.log.length === 6 && cats.log.length === 3, 'live events after the catch-up');
+    await until(() => user.log.length === 6 && cats.log.length === 3, { what: 'live events after the catch-up' });
 
     expect(user.log).toEqual([`update ${s1.id}`, `notification ${n1.id}`, `update ${s2.id}`, `update ${s3.id}`, `notification ${n2.id}`, `update ${s4.id}`]);
     expect(cats.log).toEqual([`update ${s1.id}`, `update ${s2.id}`, `update ${s4.id}`]);

@@ -10,11 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { startFakeMastodon, type FakeMastodon } from './fake-mastodon/index.mjs';
+import { sleep, startFakeMastodon, until, type FakeMastodon } from './kit/index.js';
 import { repoRoot } from './setup/env.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, INSTALL_COMMAND } from './setup/ensure-chromium.mjs';
-import { BIG_ID, Lines, requireDist, sleep, spawnLines, until } from './runtimes/scenario.js';
+import { BIG_ID, Lines, requireDist, spawnLines } from './runtimes/scenario.js';
 import { startStaticServer, type StaticServer } from './runtimes/static-server.js';
+
+/** The extension API, as the service worker's sw.evaluate() callbacks use it (they run in Chromium). */
+declare const chrome: { storage: { session: { get(keys: string[]): Promise<Record<string, unknown>> } } };
 
 const ex = (f: string) => join(repoRoot, 'examples', f);
 const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
@@ -110,7 +113,7 @@ describe('examples in Node, Deno and Bun', { timeout: 30_000 }, () => {
       await expectLines(run.lines, [`update ${s.id} @${s.account.acct}`, rt.notificationLine(n), `delete ${BIG_ID}`]);
       expect(await run.interrupt(), run.stderr()).toStrictEqual({ code: 0, signal: null });
       expect(run.stderr()).toBe('');
-      await until('the stream to be closed at the fake', () => fake!.connections() === 0, 5_000);
+      await until(() => fake!.connections() === 0, { what: 'the stream to be closed at the fake', timeoutMs: 5_000 });
       const streams = fake.requests.filter((r) => r.kind === 'sse');
       expect(streams.map((r) => [r.method, r.url, header(r.headers.authorization)])).toStrictEqual([
         ['GET', '/api/v1/streaming/user', `Bearer ${fake.token}`],
@@ -134,7 +137,7 @@ describe('examples in Node, Deno and Bun', { timeout: 30_000 }, () => {
     await sleep(5_200); // reconnectAsyncWaitSec defaults to 5: the connection now counts as healthy
     const dropped = Date.now();
     fake.dropConnections();
-    await until('the reconnect', () => fake!.requests.filter((r) => r.kind === 'sse').length === 2 && fake!.sseConnections() === 1, 3_000);
+    await until(() => fake!.requests.filter((r) => r.kind === 'sse').length === 2 && fake!.sseConnections() === 1, { what: 'the reconnect', timeoutMs: 3_000 });
     expect(Date.now() - dropped, 'immediate reconnect').toBeLessThan(1_500);
     const s2 = fake.postStatus();
     await expectLines(run.lines, [`update ${s1.id} @${s1.account.acct}`, `update ${s2.id} @${s2.account.acct}`]);
@@ -297,7 +300,7 @@ describe('examples in Chromium', { timeout: 30_000 }, () => {
       if (file === 'browser-script.html') {
         expect(await page.textContent('#status')).toBe('Connected.');
         await page.click('#disconnect');
-        await until('the stream to close', () => fake!.connections() === 0, 5_000);
+        await until(() => fake!.connections() === 0, { what: 'the stream to close', timeoutMs: 5_000 });
         await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Not connected.');
       }
       expectNoLeak(fake, page);
@@ -379,7 +382,7 @@ describe('examples/extension in Chromium', { timeout: 45_000 }, () => {
     expectTokenOnlyInHeaders(fake);
 
     await sw.evaluate(() => (self as any).disconnect());
-    await until('the socket to close', () => fake!.connections() === 0, 5_000);
+    await until(() => fake!.connections() === 0, { what: 'the socket to close', timeoutMs: 5_000 });
     expect(await sw.evaluate(() => chrome.storage.session.get(['instanceUrl', 'token']))).toStrictEqual({});
   });
 });

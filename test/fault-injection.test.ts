@@ -3,9 +3,7 @@
 // and list streams must deliver every published item exactly once and in order.
 import { expect, it } from 'vitest';
 import { Mastodon, MastodonNetworkError, MastodonReadTimeout, StreamListener, type CatchUpGap } from '../src/index.js';
-import type { FakeMastodon } from './fake-mastodon/index.mjs';
-import { useFakeMastodon } from './helpers/fake.js';
-import { stubOnline } from './helpers/online.js';
+import { stubOnline, useFakeMastodon, type FakeMastodon } from './kit/index.js';
 
 const { start, keep } = useFakeMastodon();
 const { goOnline } = stubOnline();

@@ -2,9 +2,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mastodon, MastodonMalformedEventError, MastodonNetworkError } from '../src/index.js';
-import { feedParser, norm, splitAt } from './helpers/parse.js';
-import { concat, enc, record, waitFor, type Call } from './helpers/record.js';
-import { startServer, type TestServer } from './helpers/server.js';
+import { concat, enc, feedParser, norm, record, splitAt, startServer, until, type Call, type TestServer } from './kit/index.js';
 
 type Item = { kind: 'comment'; text: string } | { kind: 'event'; name: string; data: string; pretty: boolean };
 
@@ -182,7 +180,7 @@ describe('arbitrary bytes over HTTP', () => {
         if (drop) conn.res.socket?.destroy();
         else conn.res.end();
         const err = await p;
-        await waitFor(() => conn.closed);
+        await until(() => conn.closed);
         for (const a of r.aborts()) {
           expect(a instanceof MastodonMalformedEventError || a instanceof MastodonNetworkError).toBe(true);
           seen.add(a.constructor.name);

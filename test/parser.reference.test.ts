@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MastodonMalformedEventError } from '../src/errors/MastodonMalformedEventError.js';
 import { createSseParser, splitLines } from '../src/sse/parser.js';
-import { concat, enc as bytes } from './helpers/record.js';
+import { concat, enc as bytes } from './kit/index.js';
 import { createSseParser as referenceParser } from './reference/getlines-parser.js';
 
 /** Cuts `all` at the given offsets (any order, duplicates allowed: empty chunks too). */

@@ -2,8 +2,8 @@
 // The same `online` behaviour where the runtime really has the event: a page (happy-dom), with
 // the event dispatched on the global scope as a browser does.
 import { afterEach, expect, it } from 'vitest';
+import { startFakeMastodon, type FakeMastodon } from './kit/index.js';
 import { Mastodon, StreamListener, type StreamHandle } from '../src/index.js';
-import { startFakeMastodon, type FakeMastodon } from './fake-mastodon/index.mjs';
 
 let fake: FakeMastodon | undefined;
 let handle: StreamHandle | undefined;

@@ -3,9 +3,7 @@
 // `online` event, so globalThis.addEventListener is stubbed (platform.ts reads it at run time).
 import { describe, expect, it } from 'vitest';
 import { Mastodon, MastodonNetworkError, StreamListener } from '../src/index.js';
-import type { FakeMastodon } from './fake-mastodon/index.mjs';
-import { useFakeMastodon } from './helpers/fake.js';
-import { stubOnline } from './helpers/online.js';
+import { stubOnline, useFakeMastodon, type FakeMastodon } from './kit/index.js';
 
 const { start, keep } = useFakeMastodon();
 const { goOnline, count: onlineListenerCount } = stubOnline();

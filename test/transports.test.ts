@@ -2,8 +2,7 @@
 // shared WebSocket (Node 20: the `ws` package passed as the WebSocket option).
 import { describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import type { FakeMastodon } from './fake-mastodon/index.mjs';
-import { until, useFakeMastodon } from './helpers/fake.js';
+import { until, useFakeMastodon, type FakeMastodon } from './kit/index.js';
 import { Mastodon, MastodonNetworkError, type Listener, type MastodonOptions, type StreamHandle } from '../src/index.js';
 
 const { start, keep } = useFakeMastodon();

@@ -1,21 +1,19 @@
-import type { Mastodon } from '../client.js';
 import { MastodonError } from '../errors/MastodonError.js';
 import { MastodonNetworkError } from '../errors/MastodonNetworkError.js';
 import { toPayload } from '../payload.js';
 import { createSseParser } from '../sse/parser.js';
 import { ssePath } from '../streams.js';
 import { errorFromResponse } from './response-error.js';
-import type { Transport } from './types.js';
+import type { ClientContext, Transport } from './types.js';
 
 /**
  * Mastodon's Server-Sent Events endpoints, read with `fetch` and `response.body`: one HTTP
  * request per stream, the token in the `Authorization` header only.
  */
-export const sseTransport = (client: Mastodon, maxEventBytes: number): Transport => ({
+export const sseTransport = (c: ClientContext, maxEventBytes: number): Transport => ({
   async connect(spec, hooks, signal) {
     const path = ssePath(spec);
-    const token = client.accessToken;
-    const agent = client.options.userAgent;
+    const { accessToken: token, userAgent: agent } = c._o;
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
     if (token) headers.Authorization = 'Bearer ' + token;
     if (agent) headers['User-Agent'] = agent;
@@ -23,10 +21,10 @@ export const sseTransport = (client: Mastodon, maxEventBytes: number): Transport
     try {
       // Discovery is shared by every stream of the client and cannot itself be aborted, so it
       // races the signal: close() must not wait for it.
-      const base = await Promise.race([client.streamingBase(), new Promise<never>((_, reject) => signal.addEventListener('abort', reject))]);
+      const base = await Promise.race([c._base(), new Promise<never>((_, reject) => signal.addEventListener('abort', reject))]);
       // credentials: 'omit' because Mastodon answers `Access-Control-Allow-Origin: *` without
       // allow-credentials; cache: 'no-store' so no layer tries to keep an endless body.
-      res = await client._fetchFn()(base + path, { headers, signal, credentials: 'omit', cache: 'no-store' });
+      res = await c._fetch()(base + path, { headers, signal, credentials: 'omit', cache: 'no-store' });
     } catch (cause) {
       throw new MastodonNetworkError('Could not connect to ' + path, { cause });
     }

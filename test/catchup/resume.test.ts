@@ -3,8 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CallbackStreamListener, Mastodon, MastodonIllegalArgumentError, type CatchUpGap, type MastodonOptions, type StreamHandle, type StreamPosition } from '../../src/index.js';
-import type { FakeMastodon } from '../fake-mastodon/index.mjs';
-import { until, useFakeMastodon } from '../helpers/fake.js';
+import { until, useFakeMastodon, type FakeMastodon } from '../kit/index.js';
 
 const { start, keep } = useFakeMastodon();
 
@@ -29,7 +28,7 @@ const client = (f: FakeMastodon, transport: 'sse' | 'websocket' = 'sse') =>
 const restUrls = (f: FakeMastodon) => f.requests.filter((r) => r.kind === 'rest').map((r) => r.url);
 
 /** Waits until the handle's position has an id for each of `n` timelines. */
-const positioned = (h: StreamHandle, n: number) => until(() => Object.keys(h.position()?.ids ?? {}).length === n, 5000);
+const positioned = (h: StreamHandle, n: number) => until(() => Object.keys(h.position()?.ids ?? {}).length === n, { what: 'the baseline' });
 
 describe('handle.position()', () => {
   it('is JSON: the stream and the newest id delivered per timeline; a fresh stream records where its timelines stand', async () => {

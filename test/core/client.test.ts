@@ -10,8 +10,7 @@ import {
   type StreamHandle,
 } from '../../src/index.js';
 import { streamingBaseFrom } from '../../src/url.js';
-import { record, waitFor } from '../helpers/record.js';
-import { deadPort, startServer, type TestServer } from '../helpers/server.js';
+import { deadPort, record, startServer, until, type Answer, type TestServer } from '../kit/index.js';
 
 const TOKEN = 'secret-123';
 const servers: TestServer[] = [];
@@ -41,7 +40,7 @@ describe('payloads', () => {
         `event: update\ndata: ${JSON.stringify(status)}\n\n` +
         'event: announcement.reaction\ndata: {"name":"👍","count":2,"announcement_id":"8"}\n\n',
     );
-    await waitFor(() => r.calls.length >= 6);
+    await until(() => r.calls.length >= 6);
     expect(r.calls).toEqual([
       ['handleHeartbeat'],
       ['onDelete', '117024236332527350'],
@@ -92,7 +91,7 @@ describe('stream endpoints', () => {
       const h = open(m, r.listener);
       handles.push(h);
       await s.waitForConns(1);
-      await waitFor(() => r.calls.length === 1);
+      await until(() => r.calls.length === 1);
       expect(s.requests.map((q) => [q.method, q.url])).toEqual([['GET', url]]);
       expect(r.calls).toEqual([['handleHeartbeat']]);
       h.close();
@@ -113,7 +112,7 @@ describe('stream endpoints', () => {
     );
     await s.waitForConns(4);
     await s.write('event: delete\ndata: 1\n\n');
-    await waitFor(() => seen.length === 4);
+    await until(() => seen.length === 4);
     expect(seen.map((x) => JSON.stringify(x)).sort()).toEqual(
       [['hashtag', 'café'], ['list', '12'], ['public:remote:media'], ['user:notification']].map((x) => JSON.stringify(x)).sort(),
     );
@@ -310,7 +309,7 @@ describe('streaming base discovery', () => {
 });
 
 describe('streamHealthy', () => {
-  const at = async (health: Parameters<typeof startServer>[0] extends infer O ? (O extends { health?: infer H } ? H : never) : never) => {
+  const at = async (health?: Answer) => {
     const s = await server(health ? { health } : {});
     const m = new Mastodon({ apiBaseUrl: s.url, streamingBaseUrl: s.url, accessToken: TOKEN });
     const ok = await m.streamHealthy();

@@ -10,8 +10,7 @@ import {
   type StreamHandle,
 } from '../../src/index.js';
 import type { Stream } from '../../src/handle.js';
-import { record, sleep, waitFor } from '../helpers/record.js';
-import { startServer, type ServerOptions, type TestServer } from '../helpers/server.js';
+import { record, sleep, startServer, until, type ServerOptions, type TestServer } from '../kit/index.js';
 
 const TOKEN = 'test-token';
 const servers: TestServer[] = [];
@@ -125,7 +124,7 @@ describe('error statuses, async mode with reconnectAsync', () => {
       const r = record();
       track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
       await s.waitForConns(1);
-      await waitFor(() => r.calls.length === 2);
+      await until(() => r.calls.length === 2);
       expect(r.names()).toEqual(['onAbort', 'handleHeartbeat']);
       expect((r.aborts()[0] as MastodonNetworkError).status).toBe(status);
       expect(s.streamRequests().length).toBe(2);
@@ -141,7 +140,7 @@ describe('error statuses, async mode with reconnectAsync', () => {
     const [a, b] = s.streamRequests();
     expect(b!.time - a!.time).toBeGreaterThanOrEqual(950);
     expect(b!.time - a!.time).toBeLessThan(2000);
-    await waitFor(() => r.calls.length === 2);
+    await until(() => r.calls.length === 2);
     expect(r.names()).toEqual(['onAbort', 'handleHeartbeat']);
     expect((r.aborts()[0] as MastodonNetworkError).retryAfterSec).toBe(1);
   });
@@ -166,18 +165,18 @@ describe('handle states', () => {
     expect(stateOf(h)).toBe('connecting');
     expect(h.isAlive()).toBe(true);
     expect(h.isReceiving()).toBe(false);
-    await waitFor(() => r.calls.length === 1);
+    await until(() => r.calls.length === 1);
     expect(stateOf(h)).toBe('open');
     expect(h.isReceiving()).toBe(true);
     await sleep(450); // up longer than the base wait: a healthy connection
     s.failNext(1, { status: 503, body: '' });
     s.drop();
     // The reconnect is immediate, meets 503, then waits 0.2–0.4 s.
-    await waitFor(() => stateOf(h) === 'waiting', 2000, 'waiting');
+    await until(() => stateOf(h) === 'waiting', { what: 'waiting' });
     expect(h.isReceiving()).toBe(false);
     expect(h.isAlive()).toBe(true);
     expect(s.streamRequests().length).toBe(2);
-    await waitFor(() => stateOf(h) === 'open', 2000, 'open again');
+    await until(() => stateOf(h) === 'open', { what: 'open again' });
     expect(h.isReceiving()).toBe(true);
     expect(r.names()).toEqual(['handleHeartbeat', 'onAbort', 'onAbort', 'handleHeartbeat']);
     expect(r.aborts().map((e) => [e.constructor.name, e.message, (e as MastodonNetworkError).status])).toEqual([
@@ -190,7 +189,7 @@ describe('handle states', () => {
     const { m } = await setup();
     const r = record();
     const h = track(m.streamUser(r.listener, { runAsync: true, timeoutSec: 2 }));
-    await waitFor(() => r.calls.length === 1);
+    await until(() => r.calls.length === 1);
     expect(h.isReceiving()).toBe(true);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 1900);
@@ -205,14 +204,14 @@ describe('handle states', () => {
     const { s, m } = await setup();
     const r = record();
     const h = track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
-    await waitFor(() => r.calls.length === 1);
+    await until(() => r.calls.length === 1);
     h.close();
     expect(h.isAlive()).toBe(false);
     expect(h.isReceiving()).toBe(false);
     expect(stateOf(h)).toBe('closed');
     h.close();
     await h.done;
-    await waitFor(() => s.conns[0]!.closed, 2000, 'server sees close');
+    await until(() => s.conns[0]!.closed, { what: 'server sees close' });
     await s.write('event: delete\ndata: 1\n\n').catch(() => {});
     await sleep(100);
     expect(r.calls).toEqual([['handleHeartbeat']]);
@@ -224,27 +223,27 @@ describe('handle states', () => {
     let h!: StreamHandle;
     const r = record(undefined, { onUpdate: () => h.close() });
     h = track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true }));
-    await waitFor(() => r.calls.length === 1);
+    await until(() => r.calls.length === 1);
     await s.write('event: update\ndata: {"id":"1"}\n\nevent: delete\ndata: 2\n\n:thump\n\nevent: update\ndata: {"id":"3"}\n\n');
     await h.done;
     await sleep(50);
     expect(r.calls).toEqual([['handleHeartbeat'], ['onUpdate', { id: '1' }]]);
     expect(h.isAlive()).toBe(false);
-    await waitFor(() => s.conns[0]!.closed, 2000, 'server sees close');
+    await until(() => s.conns[0]!.closed, { what: 'server sees close' });
   });
 
   it('close() while connecting and while waiting', async () => {
     const { s, m } = await setup();
     s.failNext(1, 'hang');
     const h1 = track(m.streamUser({}, { runAsync: true }));
-    await waitFor(() => s.streamRequests().length === 1);
+    await until(() => s.streamRequests().length === 1);
     expect(stateOf(h1)).toBe('connecting');
     h1.close();
     await h1.done;
     s.failNext(1, { status: 503, body: '' });
     const r = record();
     const h2 = track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 10 }));
-    await waitFor(() => stateOf(h2) === 'waiting');
+    await until(() => stateOf(h2) === 'waiting');
     h2.close();
     await h2.done;
     expect(stateOf(h2)).toBe('closed');
@@ -260,7 +259,7 @@ describe('handle states', () => {
     ac.abort();
     expect(h.isAlive()).toBe(false);
     await h.done;
-    await waitFor(() => s.conns[0]!.closed);
+    await until(() => s.conns[0]!.closed);
   });
 
   it('signal abort resolves a blocking stream; an already aborted signal makes no request', async () => {
@@ -268,10 +267,10 @@ describe('handle states', () => {
     const ac = new AbortController();
     const r = record();
     const p = m.streamUser(r.listener, { signal: ac.signal });
-    await waitFor(() => r.calls.length === 1);
+    await until(() => r.calls.length === 1);
     ac.abort();
     await expect(p).resolves.toBeUndefined();
-    await waitFor(() => s.conns[0]!.closed);
+    await until(() => s.conns[0]!.closed);
     expect(r.calls).toEqual([['handleHeartbeat']]);
     await expect(m.streamUser({}, { signal: AbortSignal.abort() })).resolves.toBeUndefined();
     await sleep(30);
@@ -284,14 +283,14 @@ describe('reconnect', () => {
     const { s, m } = await setup();
     const r = record();
     track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
-    await waitFor(() => r.calls.length === 1);
+    await until(() => r.calls.length === 1);
     await s.write('event: update\ndata: {"id":"1"');
     await sleep(30);
     s.drop();
     await s.waitForConns(2);
-    await waitFor(() => r.calls.length === 3);
+    await until(() => r.calls.length === 3);
     await s.write('event: update\ndata: {"id":"2"}\n\n');
-    await waitFor(() => r.calls.length === 4);
+    await until(() => r.calls.length === 4);
     expect(r.calls.map((c) => (c[0] === 'onAbort' ? ['onAbort', (c[1] as Error).message] : c))).toEqual([
       ['handleHeartbeat'],
       ['onAbort', 'Connection to /api/v1/streaming/user lost'],
@@ -304,10 +303,10 @@ describe('reconnect', () => {
     const { s, m } = await setup();
     const r = record();
     track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
-    await waitFor(() => r.calls.length === 1);
+    await until(() => r.calls.length === 1);
     s.end();
     await s.waitForConns(2);
-    await waitFor(() => r.calls.length === 3);
+    await until(() => r.calls.length === 3);
     expect(r.calls.map((c) => (c[0] === 'onAbort' ? ['onAbort', (c[1] as Error).message] : c))).toEqual([
       ['handleHeartbeat'],
       ['onAbort', 'The server ended the stream'],
@@ -319,7 +318,7 @@ describe('reconnect', () => {
     const { s, m } = await setup();
     const r = record();
     const h = track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
-    await waitFor(() => r.calls.length === 1);
+    await until(() => r.calls.length === 1);
     s.failNext(5, { status: 401, body: '{"error":"Invalid access token"}' });
     s.end();
     await h.done;
@@ -333,7 +332,7 @@ describe('reconnect', () => {
     const { s, m } = await setup();
     const r = record();
     const p = m.streamUser(r.listener);
-    await waitFor(() => r.calls.length === 1);
+    await until(() => r.calls.length === 1);
     s.end();
     await expect(p).resolves.toBeUndefined();
     expect(r.calls).toEqual([['handleHeartbeat']]);
@@ -343,7 +342,7 @@ describe('reconnect', () => {
     const { s, m } = await setup();
     const r = record();
     const p = m.streamUser(r.listener);
-    await waitFor(() => r.calls.length === 1);
+    await until(() => r.calls.length === 1);
     s.drop();
     const err = (await p.catch((e: unknown) => e)) as MastodonNetworkError;
     expect(err).toBeInstanceOf(MastodonNetworkError);
@@ -418,7 +417,7 @@ describe('read timeout', () => {
     const r = record();
     const start = Date.now();
     track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.05, timeoutSec: 0.3 }));
-    await waitFor(() => r.aborts().length === 1, 2000);
+    await until(() => r.aborts().length === 1);
     const elapsed = Date.now() - start;
     const err = r.aborts()[0]!;
     expect(err).toBeInstanceOf(MastodonReadTimeout);
@@ -427,7 +426,7 @@ describe('read timeout', () => {
     expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(1000);
     await s.waitForConns(2);
-    await waitFor(() => s.conns[0]!.closed);
+    await until(() => s.conns[0]!.closed);
   });
 
   it('heartbeats keep it alive', async () => {

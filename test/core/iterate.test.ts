@@ -1,8 +1,7 @@
 /** `mastodon.stream(name)`: async iteration over typed events. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Mastodon, MastodonNetworkError, type StreamEvent, type UnknownStreamEvent } from '../../src/index.js';
-import { sleep, waitFor } from '../helpers/record.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { sleep, startServer, until, type TestServer } from '../kit/index.js';
 
 let s: TestServer;
 afterEach(async () => {
@@ -38,7 +37,7 @@ describe('mastodon.stream()', () => {
       { event: 'notifications_merged', payload: '1', stream: ['user'] },
       { event: 'status.update', payload: { id: '5' }, stream: ['user'] },
     ]);
-    await waitFor(() => s.conns[0]!.closed, 2000, 'server sees the close');
+    await until(() => s.conns[0]!.closed, { what: 'server sees the close' });
     expect(await it.next()).toEqual({ value: undefined, done: true });
   });
 
@@ -51,7 +50,7 @@ describe('mastodon.stream()', () => {
     expect(first).toEqual({ value: { event: 'update', payload: { id: '1' }, stream: ['hashtag:local', 'café'] }, done: false });
     expect(s.streamRequests().map((q) => q.url)).toEqual(['/api/v1/streaming/hashtag/local?tag=caf%C3%A9']);
     await it.return!();
-    await waitFor(() => s.conns[0]!.closed);
+    await until(() => s.conns[0]!.closed);
   });
 
   it('signal ends the loop without an error', async () => {
@@ -63,11 +62,11 @@ describe('mastodon.stream()', () => {
     })();
     await s.waitForConns(1);
     await s.write('event: delete\ndata: 1\n\n');
-    await waitFor(() => got.length === 1);
+    await until(() => got.length === 1);
     ac.abort();
     await expect(loop).resolves.toBeUndefined();
     expect(got).toEqual(['delete']);
-    await waitFor(() => s.conns[0]!.closed);
+    await until(() => s.conns[0]!.closed);
   });
 
   it('a fatal error (401) is thrown from the loop', async () => {

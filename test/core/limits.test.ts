@@ -1,9 +1,7 @@
 /** maxEventBytes: a larger event is malformed and never buffered whole; one at the limit passes. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Mastodon, MastodonMalformedEventError, type StreamHandle } from '../../src/index.js';
-import { feedParser, splitAt } from '../helpers/parse.js';
-import { enc, record, waitFor } from '../helpers/record.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { enc, feedParser, record, splitAt, startServer, until, type TestServer } from '../kit/index.js';
 
 const KiB = 1024;
 const chunks = (bytes: Uint8Array, size: number): Uint8Array[] => {
@@ -107,14 +105,14 @@ describe('maxEventBytes over HTTP', () => {
     const r = record();
     const p = m.streamUser(r.listener, { maxEventBytes: 64 * KiB });
     await s.waitForConns(1);
-    await waitFor(() => r.calls.length === 1);
+    await until(() => r.calls.length === 1);
     const big = enc('event: update\ndata: "' + 'x'.repeat(1024 * KiB) + '"\n\n');
     const writing = s.write(big, { chunkSize: 16 * KiB, delayMs: 2 });
     const err = await p.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MastodonMalformedEventError);
     expect((err as MastodonMalformedEventError).reason).toBe('Event too large');
     expect(r.calls).toEqual([['handleHeartbeat'], ['onAbort', err]]);
-    await waitFor(() => s.conns[0]!.closed, 2000, 'connection released');
+    await until(() => s.conns[0]!.closed, { what: 'connection released' });
     await writing;
   });
 
@@ -123,10 +121,10 @@ describe('maxEventBytes over HTTP', () => {
     const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
     const r = record();
     handles.push(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
-    await waitFor(() => r.calls.length === 1);
+    await until(() => r.calls.length === 1);
     await s.write('event: update\ndata: {oops}\n\n');
     await s.waitForConns(2);
-    await waitFor(() => r.calls.length === 3);
+    await until(() => r.calls.length === 3);
     expect(r.names()).toEqual(['handleHeartbeat', 'onAbort', 'handleHeartbeat']);
     expect((r.aborts()[0] as MastodonMalformedEventError).reason).toBe('Bad JSON');
     expect((r.aborts()[0] as MastodonMalformedEventError).data).toBe('{oops}');

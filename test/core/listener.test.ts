@@ -1,9 +1,8 @@
 /** The dispatch rule, CallbackStreamListener, listener-error isolation. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CallbackStreamListener, Mastodon, StreamListener, type StreamHandle } from '../../src/index.js';
-import { Dispatcher, methodNameFor } from '../../src/listener.js';
-import { record, waitFor, type Call } from '../helpers/record.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { Dispatcher, methodNameFor, type Listener } from '../../src/listener.js';
+import { record, startServer, until, type Call, type TestServer } from '../kit/index.js';
 
 const servers: TestServer[] = [];
 const handles: StreamHandle[] = [];
@@ -70,7 +69,7 @@ describe('dispatch rule', () => {
 
   it('filters_changed → onFiltersChanged() with no argument; only methods count', () => {
     const r = record(['onFiltersChanged', 'onUnknownEvent']);
-    const l = Object.assign(r.listener, { onNotAMethod: 'string' });
+    const l = Object.assign(r.listener, { onNotAMethod: 'string' }) as Listener;
     const d = new Dispatcher(l, ['user']);
     d.event('filters_changed', undefined);
     d.event('not_a_method', {});
@@ -203,7 +202,7 @@ describe('a throwing listener', () => {
     handles.push(m.streamUser(r.listener, { runAsync: true }));
     await s.waitForConns(1);
     await s.write('event: update\ndata: {"id":"1"}\n\nevent: delete\ndata: 2\n\n');
-    await waitFor(() => r.calls.length === 4);
+    await until(() => r.calls.length === 4);
     expect(r.calls).toEqual([['handleHeartbeat'], ['onUpdate', { id: '1' }], ['onListenerError', boom, 'onUpdate'], ['onDelete', '2']]);
     expect(spy).not.toHaveBeenCalled();
   });
@@ -253,10 +252,10 @@ describe('a throwing listener', () => {
       onListenerError: (_e, name) => void errs.push(name as string),
     });
     handles.push(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
-    await waitFor(() => r.calls.length === 1);
+    await until(() => r.calls.length === 1);
     s.drop();
     await s.waitForConns(2);
-    await waitFor(() => r.names().filter((n) => n === 'handleHeartbeat').length === 2);
+    await until(() => r.names().filter((n) => n === 'handleHeartbeat').length === 2);
     expect(errs).toEqual(['onAbort']);
   });
 });

@@ -5,8 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Mastodon, MastodonNetworkError, type StreamHandle } from '../../src/index.js';
-import { record, waitFor } from '../helpers/record.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { record, startServer, until, type TestServer } from '../kit/index.js';
 
 let s: TestServer;
 const handles: StreamHandle[] = [];
@@ -30,13 +29,13 @@ describe('happy-dom: user stream', () => {
     handles.push(h);
     await s.waitForConns(1);
     await s.write('event: update\ndata: {"id":"117024236332527350","account":{"acct":"a"}}\n\nevent: delete\ndata: 117024236332527350\n\n');
-    await waitFor(() => r.calls.length === 3);
+    await until(() => r.calls.length === 3);
     expect(h.isReceiving()).toBe(true);
     s.drop();
     await s.waitForConns(2);
-    await waitFor(() => r.calls.length === 5);
+    await until(() => r.calls.length === 5);
     await s.write('event: delete\ndata: 2\n\n');
-    await waitFor(() => r.calls.length === 6);
+    await until(() => r.calls.length === 6);
     expect(r.calls.map((c) => (c[0] === 'onAbort' ? ['onAbort', (c[1] as Error).constructor.name] : c))).toEqual([
       ['handleHeartbeat'],
       ['onUpdate', { id: '117024236332527350', account: { acct: 'a' } }],
@@ -54,7 +53,7 @@ describe('happy-dom: user stream', () => {
     h.close();
     expect(h.isAlive()).toBe(false);
     await h.done;
-    await waitFor(() => s.conns[1]!.closed, 2000, 'server sees the close');
+    await until(() => s.conns[1]!.closed, { what: 'server sees the close' });
     expect(r.calls.length).toBe(6);
   });
 
@@ -76,11 +75,11 @@ describe('happy-dom: user stream', () => {
     const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
     const r = record();
     handles.push(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 30 }));
-    await waitFor(() => r.aborts().length === 1);
+    await until(() => r.aborts().length === 1);
     await new Promise((res) => setTimeout(res, 50));
     expect(s.conns.length).toBe(0);
     window.dispatchEvent(new Event('online'));
     await s.waitForConns(1, 2000);
-    await waitFor(() => r.names().includes('handleHeartbeat'));
+    await until(() => r.names().includes('handleHeartbeat'));
   });
 });

@@ -7,9 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Mastodon, MastodonMalformedEventError } from '../../src/index.js';
-import { bytewise, feedParser, norm, splitAt } from '../helpers/parse.js';
-import { concat, enc, record, waitFor, type Call } from '../helpers/record.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { bytewise, concat, enc, feedParser, norm, record, splitAt, startServer, until, type Call, type TestServer } from '../kit/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const vectorsDir = join(here, '..', '..', '..', 'shared', 'vectors');
@@ -89,7 +87,7 @@ if (existsSync(vectorsDir)) {
           const h = m[method](r.listener, { runAsync: true, timeoutSec: 10 });
           await server.waitForConns(1);
           await server.write(bytes, mode === 'whole' ? {} : { chunkSize: 1 });
-          await waitFor(() => r.calls.length >= names.length, 5000, 'all events');
+          await until(() => r.calls.length >= names.length, { timeoutMs: 5000, what: 'all events' });
           // Nothing more arrives: the trailing lone ':' is never dispatched.
           await new Promise((res) => setTimeout(res, 30));
           expect(norm(r.calls)).toBe(norm(expected));

@@ -16,10 +16,10 @@ import {
   requireDist,
   startFake,
   TRANSPORTS,
-  until,
   wsUpgrades,
   type Fake,
 } from './scenario.js';
+import { until } from '../kit/index.js';
 
 let browser: Browser | undefined;
 let server: StaticServer | undefined;
@@ -120,7 +120,7 @@ describe('Chromium page', { timeout: 30_000 }, () => {
         { event: 'update', id: s1.id, payloadType: 'object', stream: ['user'] },
         { event: 'delete', id: BIG_ID, payloadType: 'string', stream: ['user'] },
       ]);
-      await until('the fake to see the connection closed after break', () => openConnections(fake!) === 0, 5_000);
+      await until(() => openConnections(fake!) === 0, { what: 'the fake to see the connection closed after break', timeoutMs: 5_000 });
       if (transport === 'websocket') expectWebSocketTraffic(fake, 1, 'subprotocol');
       else expect(fake.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/streaming/user')).toHaveLength(1);
       expect(pageErrors).toStrictEqual([]);

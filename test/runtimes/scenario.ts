@@ -5,44 +5,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { repoRoot } from '../setup/env.mjs';
+import { sleep, startFakeMastodon, until, type FakeMastodon } from '../kit/index.js';
 
 /** An 18-digit status id above 2^53: JSON.parse would round it to …640. */
 export const BIG_ID = '117024248092393661';
 
-// The fake server's shape, as promised in the brief (test/fake-mastodon/index.mjs).
-export interface FakeRequest {
-  method: string;
-  path: string;
-  url: string;
-  headers: Record<string, string | string[] | undefined>;
-  kind: 'sse' | 'ws' | 'rest' | 'other';
-}
-export interface Fake {
-  apiUrl: string;
-  streamingUrl: string;
-  token: string;
-  requests: FakeRequest[];
-  postStatus(partial?: object): { id: string; account: { acct: string } };
-  notify(type: string, partial?: object): { id: string; type: string };
-  publish(target: { stream: string }, event: string, payload: unknown): void;
-  deleteStatus(id: string): void;
-  dropConnections(): void;
-  endStreams(): void;
-  waitForConnections(n: number, opts?: { timeoutMs?: number }): Promise<unknown>;
-  waitForSubscriptions(n: number, opts?: { timeoutMs?: number }): Promise<unknown>;
-  connections(): unknown;
-  wsConnections(): number;
-  subscriptions(): number;
-  wsMessages: { socketId: number; message: unknown }[];
-  close(): Promise<void>;
-}
+/** The fake Mastodon, as the kit types it (test/fake-mastodon/index.d.mts). */
+export type Fake = FakeMastodon;
 
-export async function startFake(): Promise<Fake> {
-  const path = join(repoRoot, 'test', 'fake-mastodon', 'index.mjs');
-  if (!existsSync(path)) throw new Error(`the fake Mastodon server is missing: ${path}`);
-  const mod = await import(/* @vite-ignore */ path);
-  return (await mod.startFakeMastodon({ heartbeatMs: 200 })) as Fake;
-}
+export const startFake = (): Promise<Fake> => startFakeMastodon({ heartbeatMs: 200 });
 
 export function requireDist(): void {
   for (const f of ['dist/index.js', 'dist/index.global.js', 'dist/index.d.ts']) {
@@ -52,23 +23,8 @@ export function requireDist(): void {
   }
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export function openConnections(fake: Fake): number {
-  const c = fake.connections() as unknown;
-  if (Array.isArray(c)) return c.length;
-  if (typeof c === 'number') return c;
-  if (c && typeof (c as { size?: unknown }).size === 'number') return (c as { size: number }).size;
-  throw new Error(`fake.connections() returned something unexpected: ${JSON.stringify(c)}`);
-}
-
-export async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
+/** Open SSE responses and WebSockets at the fake. */
+export const openConnections = (fake: Fake): number => fake.connections();
 
 export const userStreamGets = (fake: Fake) =>
   fake.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/streaming/user').length;
@@ -195,17 +151,13 @@ export async function driveUserScenario(fake: Fake, lines: Lines, runtime: strin
 
   fake.dropConnections();
   if (sse) {
-    await until('the reconnect request (a second GET /api/v1/streaming/user)', () => userStreamGets(fake) === 2, 10_000);
+    await until(() => userStreamGets(fake) === 2, { what: 'the reconnect request (a second GET /api/v1/streaming/user)', timeoutMs: 10_000 });
     // The client reconnects only after it has read the first connection to its end, so any
     // heartbeat from now on comes from the new connection.
     await lines.skipToEnd();
     await lines.waitFor(/^GOT heartbeat \d+$/, 10_000);
   } else {
-    await until(
-      'the reconnect (a second upgrade, subscribed to user again)',
-      () => wsUpgrades(fake).length === 2 && fake.wsMessages.length === 2 && fake.subscriptions() === 1,
-      10_000,
-    );
+    await until(() => wsUpgrades(fake).length === 2 && fake.wsMessages.length === 2 && fake.subscriptions() === 1, { what: 'the reconnect (a second upgrade, subscribed to user again)', timeoutMs: 10_000 });
     expect(fake.wsConnections(), 'one socket at a time').toBe(1);
   }
   const s2 = fake.postStatus();
@@ -242,7 +194,7 @@ export async function driveUserScenario(fake: Fake, lines: Lines, runtime: strin
   expect(BigInt(BIG_ID) > 2n ** 53n).toBe(true);
   expect(streamConnects(fake, transport), 'exactly one reconnect').toBe(2);
   // close() aborted the request: the fake sees no open stream any more.
-  await until('the fake to see the stream closed', () => openConnections(fake) === 0, 5_000);
+  await until(() => openConnections(fake) === 0, { what: 'the fake to see the stream closed', timeoutMs: 5_000 });
   return result;
 }
 
