@@ -25,6 +25,6 @@ export const idsFrom = (from: unknown, stream: StreamName, names: string[]): Rec
   const p = (from ?? { stream }) as StreamPosition;
   const ids: Record<string, unknown> = { ...p.ids };
   if ('' + p.stream != '' + stream || Object.keys(ids).some((k) => !names.includes(k) || typeof ids[k] != 'string'))
-    throw new MastodonIllegalArgumentError('catchUp.from is not a position of this ' + stream.join(':') + ' stream');
+    throw new MastodonIllegalArgumentError('catchUp.from: not a position of ' + stream.join(':'));
   return ids as Record<string, string>;
 };

@@ -1,4 +1,3 @@
-import { parseRetryAfter } from '../backoff.js';
 import { MastodonAPIError } from '../errors/MastodonAPIError.js';
 import { MastodonError } from '../errors/MastodonError.js';
 import { MastodonNetworkError } from '../errors/MastodonNetworkError.js';
@@ -6,20 +5,13 @@ import type { StreamName } from '../events.js';
 import type { EventGate } from '../handle.js';
 import type { CatchUpGap, Dispatcher } from '../listener.js';
 import type { ResolvedStreamOptions } from '../options.js';
-import { abortController, clearTimer, now, setTimer, textOf, type TimerId } from '../platform.js';
+import { abortController, clearTimer, setTimer, textOf, timeoutSignal, type TimerId } from '../platform.js';
 import { idsFrom, type StreamPosition } from '../position.js';
 import type { StreamSpec } from '../streams.js';
 import { answered, serverMessageOf } from '../transport/response-error.js';
+import type { RestBudget } from './budget.js';
 import { prevMinId } from './link.js';
 import { idsOf, newer, sourcesOf, type Source } from './sources.js';
-
-/** Resolves after `ms`, or at once when `signal` aborts (`close()`). */
-const pause = (ms: number, signal: AbortSignal): Promise<void> | false =>
-  ms > 0 &&
-  new Promise<void>((resolve) => {
-    const t = setTimer(resolve, ms);
-    signal.onabort = () => (clearTimer(t), resolve());
-  });
 
 /**
  * `catchUp`: holds live events back while it fetches what the stream missed from the REST
@@ -32,7 +24,7 @@ const pause = (ms: number, signal: AbortSignal): Promise<void> | false =>
  * once a second while it moves. Every request waits for the client-wide `budget`.
  * (A closure rather than a class: it minifies far smaller.)
  */
-export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, api: string, token: string | undefined, opts: ResolvedStreamOptions, budget: () => number): EventGate {
+export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, api: string, token: string | undefined, opts: ResolvedStreamOptions, budget: RestBudget): EventGate {
   const sources = sourcesOf(spec);
   const names = sources.map((s) => s[0]);
   const from = (opts.catchUp as { from?: unknown }).from;
@@ -51,22 +43,20 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   const seen = new Set<string>();
   const headers: Record<string, string> = token ? { Authorization: 'Bearer ' + token } : {};
   const max = opts.catchUpMaxItems;
-  /** Of the running catch-up, all its timelines and passes together: items delivered, pages read, and where the cap left items out. */
+  /** Of the running catch-up, all its timelines and passes together: items delivered and where the cap left items out; and pages read in this pass. */
   let count = 0;
   let pages = 0;
   let missing: { timeline: string; sinceId?: string }[] = [];
   let posTimer: TimerId | undefined;
-  let posAt = -1e9;
 
   const position = (): StreamPosition => ({ stream: [...spec], ids: { ...newest } });
 
-  /** The position moved: tell `onPosition`, at most once a second. */
+  /** The position moved: tell `onPosition` a second later (so at most once a second), unless already due. */
   const moved = (): void => {
     posTimer ??= setTimer(() => {
       posTimer = undefined;
-      posAt = now();
       d.call('onPosition', position());
-    }, posAt + 1000 - now());
+    }, 1000);
   };
 
   /** Delivers an event unless it was delivered already; returns false for a duplicate. `dry`: only tell. */
@@ -96,10 +86,10 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
 
   /** A response body as text, at most 1 MiB of it (the caller aborts the request, so a refused rest is not read). */
   const read = async (res: Response, path: string): Promise<string> => {
-    const reader = res.body?.getReader();
+    const reader = res.body!.getReader();
     const chunks: Uint8Array[] = [];
-    for (let c, n = 0; reader && !(c = await reader.read()).done; chunks.push(c.value))
-      if ((n += c.value.length) > 1 << 20) throw new MastodonNetworkError(path + ' sent more than 1 MiB');
+    for (let c, n = 0; !(c = await reader.read()).done; chunks.push(c.value))
+      if ((n += c.value.length) > 1 << 20) throw new MastodonNetworkError(path + ' sent over 1 MiB');
     return textOf(chunks);
   };
 
@@ -108,8 +98,8 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
    * when empty; a live event delivered meanwhile wins). Otherwise deliver what is newer, page
    * after page (the `Link` header's next newer page, else from the newest delivered), until an
    * empty page. Past the cap, only look whether anything new is left (then it is missing). A
-   * page that brings nothing new, or more pages than `max / 20 + 5`, ends it with a `'stuck'`
-   * gap; a failure, with an `'error'` gap (a refusal as a `MastodonAPIError`, the server's
+   * page that brings nothing new, or more pages than `max / 20 + 5` in one pass, ends it with a
+   * `'stuck'` gap; a failure, with an `'error'` gap (a refusal as a `MastodonAPIError`, the server's
    * message scrubbed of the token). Each request first waits for the budget and has the read
    * timeout; `close()` aborts it, and any wait, at once.
    */
@@ -120,20 +110,23 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
       for (let min = newest[name]; !closed; ) {
         if (++pages > max / 20 + 5) return gap('stuck', [here()]);
         const c = (ac = abortController());
-        await pause(budget(), c.signal);
+        // Its turn in the budget: a timeout signal (it keeps no process alive), or close() now.
+        const wait = budget();
+        if (wait) await new Promise((resolve) => (c.signal.onabort = timeoutSignal(wait).onabort = resolve));
         const timer = setTimer(() => c.abort(), opts.timeoutSec * 1000);
         let res: Response;
         let body: string;
         try {
           res = await fetchFn(`${api}${path}?${query}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name == 'notification' ? 80 : 40}`, { headers, signal: c.signal });
+          budget.left(res.headers.get('x-ratelimit-remaining'));
           body = await read(res, path);
         } finally {
           clearTimer(timer);
           c.abort();
         }
         if (!res.ok) {
-          const serverMessage = token ? serverMessageOf(body)?.split(token).join('[redacted]') : serverMessageOf(body);
-          throw new MastodonAPIError(answered(path, res.status, serverMessage), res.status, { serverMessage, retryAfterSec: parseRetryAfter(res.headers.get('retry-after'), now()) });
+          const serverMessage = serverMessageOf(body)?.split(token!).join('[redacted]'); // split(undefined): the whole
+          throw new MastodonAPIError(answered(path, res.status, serverMessage), res.status, { serverMessage });
         }
         const items: unknown[] = JSON.parse(body);
         if (!min) return void (newest[name] ??= (moved(), key(items[0]) || '0'));
@@ -147,6 +140,8 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
             fresh++;
           }
         if (!fresh) return gap('stuck', [here()]);
+        // Reached what the new connection receives live (held): the rest comes that way.
+        if (held?.some((e) => e[0] == name && !newer(key(e[1]), newest[name]!))) return;
         const next = prevMinId(res.headers.get('link'));
         min = next && newer(next, min) ? next : newest[name];
       }
@@ -158,10 +153,11 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   /** One catch-up: every timeline, once more per connection opened meanwhile; then the held events. */
   const run = async (): Promise<void> => {
     busy = true;
-    count = pages = 0;
+    count = 0;
     missing = [];
     do {
       again = false;
+      pages = 0;
       for (const source of sources) if (!closed) await fill(source);
     } while (again && !closed);
     if (missing.length) gap('cap', missing);

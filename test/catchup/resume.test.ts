@@ -97,7 +97,7 @@ describe('catchUp: { from: position }', () => {
       }
       return 'no error';
     };
-    const notOf = (s: string) => [MastodonIllegalArgumentError, `catchUp.from is not a position of this ${s} stream`];
+    const notOf = (s: string) => [MastodonIllegalArgumentError, `catchUp.from: not a position of ${s}`];
     expect(bad(() => m.streamHashtag('cats', listener, { ...OPTS, catchUp: { from: user } }))).toEqual(notOf('hashtag:cats'));
     expect(bad(() => m.streamHashtag('dogs', listener, { ...OPTS, catchUp: { from: { stream: ['hashtag', 'cats'], ids: { update: '1' } } } }))).toEqual(notOf('hashtag:dogs'));
     expect(bad(() => m.streamUserNotification(listener, { ...OPTS, catchUp: { from: user } }))).toEqual(notOf('user:notification'));
