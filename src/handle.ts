@@ -196,7 +196,7 @@ export class Stream implements StreamHandle {
       }
       const now_ = error instanceof Interruption;
       this._failures = now_ || healthy ? 0 : this._failures + 1;
-      const wait = now_ ? 0 : backoffMs(this._failures, o.reconnectAsyncWaitSec, o.reconnectAsyncMaxWaitSec, random(), e.retryAfterSec);
+      const wait = now_ ? 0 : (this._transport.wait?.(e) ?? backoffMs(this._failures, o.reconnectAsyncWaitSec, o.reconnectAsyncMaxWaitSec, random(), e.retryAfterSec));
       if (wait > 0) {
         this.state = 'waiting';
         await new Promise<void>((resolve) => {

@@ -1,14 +1,14 @@
 import { restBudget } from './catchup/budget.js';
 import { catchUp } from './catchup/index.js';
-import { Mastodon as SseMastodon, type MastodonOptions } from './client.js';
-import type { EventGate, Stream } from './handle.js';
+import { Mastodon as SseMastodon } from './client.js';
 import type { StreamEvent } from './events.js';
+import type { EventGate, Stream } from './handle.js';
 import { iterate, type StreamIterator, type UnknownStreamEvent } from './iterate.js';
 import type { Dispatcher, Listener } from './listener.js';
 import type { ResolvedStreamOptions, StreamOptions } from './options.js';
 import { streamSpec, type StreamSpec, type StreamType } from './streams.js';
 import type { ClientContext, Transport } from './transport/types.js';
-import { WsTransport } from './transport/websocket.js';
+import { WsTransport } from './transport/ws/supervisor.js';
 
 export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from './client.js';
 
@@ -46,7 +46,7 @@ export class Mastodon extends SseMastodon {
   /** @internal */
   protected override _transportFor(c: ClientContext, opts: ResolvedStreamOptions): Transport {
     if (this.transport !== 'websocket') return super._transportFor(c, opts);
-    const socket = (this.#socket ??= new WsTransport(c._o as MastodonOptions, c._base, c._fetch));
-    return { connect: (spec, hooks, signal) => socket.connect(spec, hooks, signal, opts.maxEventBytes) };
+    const socket = (this.#socket ??= new WsTransport(c));
+    return { connect: (spec, hooks, signal) => socket.connect(spec, hooks, signal, opts), wait: socket.wait };
   }
 }

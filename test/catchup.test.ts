@@ -67,6 +67,17 @@ async function fence(f: FakeMastodon, rec: ReturnType<typeof recorder>): Promise
   await until(() => rec.heartbeats() > n, { what: 'the fence heartbeat' });
 }
 
+/**
+ * Posts a status and waits until the listener has it: events arrive in order, so once this one
+ * is delivered, any late duplicate of an earlier one would have been delivered before it.
+ */
+async function marker(f: FakeMastodon, rec: ReturnType<typeof recorder>) {
+  const n = rec.log.length;
+  const s = f.postStatus();
+  await until(() => rec.log.length > n && rec.log.at(-1) === `update ${s.id}`, { what: 'the marker status' });
+  return s;
+}
+
 /** Lose what is published next: the current connections hear nothing more until `reconnect()`. */
 function reconnect(f: FakeMastodon): Promise<void> {
   const before = sseRequests(f);
@@ -138,9 +149,10 @@ describe('catchUp on the user stream', () => {
 
     releaseHome();
     await until(() => rec.log.length === 4, { what: 'the catch-up and the held events' });
-    await new Promise((r) => setTimeout(r, 50));
+    // A later live status: once it is delivered, a late duplicate of s3 would have been too.
+    const s4 = await marker(fake, rec);
     // s3 was in the REST page (fetched after it was posted) and held live: delivered once.
-    expect(rec.log).toEqual([`update ${s1.id}`, `update ${s2.id}`, `update ${s3.id}`, `announcement ${a1.id}`]);
+    expect(rec.log).toEqual([`update ${s1.id}`, `update ${s2.id}`, `update ${s3.id}`, `announcement ${a1.id}`, `update ${s4.id}`]);
   });
 
   it('follows Link rel="prev" page after page', async () => {
@@ -244,8 +256,11 @@ describe('catchUp on the user stream', () => {
 
     release();
     await until(() => rec.log.length === 5, { what: 'everything' });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(rec.log).toEqual([s1, s2, s3, s4, s5].map((s) => `update ${s.id}`));
+    // The second pass's last page (asked from s5, answered as it arrives) ends the catch-up;
+    // a status posted after it is live, delivered after the held ones.
+    await until(() => restUrls(fake, '/api/v1/timelines/home').length === 4, { what: 'the last home page' });
+    const s6 = await marker(fake, rec);
+    expect(rec.log).toEqual([s1, s2, s3, s4, s5, s6].map((s) => `update ${s.id}`));
     expect(restUrls(fake, '/api/v1/timelines/home')).toEqual([
       `/api/v1/timelines/home?min_id=${s1.id}&limit=40`,
       `/api/v1/timelines/home?min_id=${s2.id}&limit=40`,
@@ -279,13 +294,19 @@ describe('catchUp on the user stream', () => {
     fake.postStatus();
     await reconnect(fake);
     await wasRequested;
+    // A witness: a second stream that sees what is posted after close().
+    const witness: string[] = [];
+    keep(mastodon.streamUser({ onUpdate: (s: { id: string }) => witness.push(s.id) }, { runAsync: true }));
+    await fake.waitForConnections(2);
     handle.close();
     const logged = rec.log.length;
     rec.listener.handlers.updateHandler = () => afterClose++;
     rec.listener.handlers.catchUpGapHandler = () => afterClose++;
-    fake.postStatus();
+    const late = fake.postStatus();
     await handle.done;
-    await new Promise((r) => setTimeout(r, 100));
+    // Once the witness has the status posted after close(), the closed handle would have had
+    // it too (live or held), and its aborted catch-up has settled (a microtask, long before).
+    await until(() => witness.includes(late.id), { what: 'the witness to see the late status' });
     expect(signal?.aborted).toBe(true);
     expect(logged).toBe(1);
     expect(rec.log).toEqual([`update ${s1.id}`]);

@@ -1,23 +1,11 @@
 // Checks the fake Mastodon server itself against PROTOCOL.md, with plain fetch and ws.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import WebSocket from 'ws';
 import type { IncomingMessage } from 'node:http';
-import { startFakeMastodon } from './fake-mastodon/index.mjs';
-import type { FakeMastodon, FakeMastodonOptions } from './fake-mastodon/index.mjs';
+import { sleep, until, useFakeMastodon, type FakeMastodon } from './kit/index.js';
 
-let fake: FakeMastodon | undefined;
-const cleanups: Array<() => void> = [];
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) c();
-  await fake?.close();
-  fake = undefined;
-});
-
-async function start(o: FakeMastodonOptions = {}): Promise<FakeMastodon> {
-  fake = await startFakeMastodon({ heartbeatMs: 0, wsPingMs: 0, ...o });
-  return fake;
-}
+// Every fake a test starts (some start two) and every client it opens is stopped after it.
+const { start, defer } = useFakeMastodon();
 
 const bearer = (t = 'test-token') => ({ Authorization: `Bearer ${t}` });
 
@@ -55,31 +43,17 @@ async function openSse(url: string, headers: Record<string, string> = bearer()):
     res,
     chunks,
     text: () => chunks.join(''),
-    until(pred, timeoutMs = 2000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (pred(client.text())) {
-            listeners.delete(check);
-            clearTimeout(t);
-            resolve(client.text());
-          }
-        };
-        const t = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`timeout; got ${JSON.stringify(client.text())}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      });
+    async until(pred, timeoutMs = 5000) {
+      await until(() => pred(client.text()), { timeoutMs, what: `${pred} (got ${JSON.stringify(client.text()).slice(0, 300)})` });
+      return client.text();
     },
     ended,
     close: () => ac.abort(),
   };
-  cleanups.push(() => ac.abort());
+  defer(() => ac.abort());
   return client;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface WsClient {
   ws: WebSocket;
@@ -99,7 +73,7 @@ async function openWs(f: FakeMastodon, opts: { protocol?: string; path?: string;
   });
   const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
   ws.on('error', () => {});
-  cleanups.push(() => ws.terminate());
+  defer(() => ws.terminate());
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('unexpected-response', () => reject(new Error('unexpected response')));
@@ -181,9 +155,10 @@ describe('SSE', () => {
     f.publish({ stream: 'user' }, 'update', { id: '117024236332527350', a: [1] });
     f.publish({ stream: 'user' }, 'delete', '117024236332527350');
     f.publish({ stream: 'public' }, 'update', { not: 'mine' });
-    await c.until((t) => t.includes('event: delete'));
-    await sleep(20);
-    expect(c.text()).toBe(':)\nevent: update\ndata: {"id":"117024236332527350","a":[1]}\n\nevent: delete\ndata: 117024236332527350\n\n');
+    // A marker after them on the same connection: anything else written before it shows.
+    await f.writeRaw(':marker\n');
+    await c.until((t) => t.endsWith(':marker\n'));
+    expect(c.text()).toBe(':)\nevent: update\ndata: {"id":"117024236332527350","a":[1]}\n\nevent: delete\ndata: 117024236332527350\n\n:marker\n');
   });
 
   it('serves health without a token', async () => {
@@ -267,7 +242,9 @@ describe('SSE', () => {
     await c.public.until((t) => t.includes(s2.id));
     await c.media.until((t) => t.includes(s2.id));
     await c.remote.until((t) => t.includes(s2.id));
-    await sleep(30);
+    // A marker on every connection: once each has it, what was routed to it has arrived.
+    await f.writeRaw(':marker\n');
+    for (const x of Object.values(c)) await x.until((t) => t.endsWith(':marker\n'));
     const has = (x: SseClient, s: any) => x.text().includes(`"id":"${s.id}"`);
     expect([has(c.user, s1), has(c.public, s1), has(c.local, s1), has(c.tag, s1), has(c.tagLocal, s1), has(c.list, s1)]).toEqual([true, true, true, true, true, true]);
     expect([has(c.remote, s1), has(c.media, s1), has(c.direct, s1)]).toEqual([false, false, false]);
@@ -311,11 +288,15 @@ describe('SSE', () => {
     const c = await openSse(`${f.streamingUrl}/api/v1/streaming/user`);
     await c.until((t) => t.includes(':thump'));
     expect(f.stall()).toBe(1);
-    await sleep(30);
+    // writeRaw bypasses the stall: a marker before and one after show exactly what got through.
+    await f.writeRaw(':m1\n');
+    await c.until((t) => t.endsWith(':m1\n'));
     const before = c.text();
     f.publish({ stream: 'user' }, 'update', { lost: true });
-    await sleep(80);
-    expect(c.text()).toBe(before);
+    await sleep(60); // three heartbeat periods: none may be written while stalled
+    await f.writeRaw(':m2\n');
+    await c.until((t) => t.endsWith(':m2\n'));
+    expect(c.text()).toBe(before + ':m2\n');
     f.unstall();
     f.publish({ stream: 'user' }, 'update', { kept: true });
     await c.until((t) => t.includes('{"kept":true}'));
@@ -619,11 +600,11 @@ describe('WebSocket', () => {
     await f.waitForSubscriptions(1);
     f.stall({ kind: 'ws' });
     f.publish({ stream: 'user' }, 'update', { lost: true });
-    await sleep(50);
-    expect(c.messages).toEqual([]);
     f.unstall();
     f.publish({ stream: 'user' }, 'update', { kept: true });
+    // One socket, in order: had the first been delivered, it would be the first message.
     expect(await c.next()).toEqual({ stream: ['user'], event: 'update', payload: '{"kept":true}' });
+    expect(c.messages).toHaveLength(1);
   });
 
   it('pings every wsPingMs', async () => {

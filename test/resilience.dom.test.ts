@@ -1,23 +1,21 @@
 // @vitest-environment happy-dom
 // The same `online` behaviour where the runtime really has the event: a page (happy-dom), with
-// the event dispatched on the global scope as a browser does.
-import { afterEach, expect, it } from 'vitest';
-import { startFakeMastodon, type FakeMastodon } from './kit/index.js';
-import { Mastodon, StreamListener, type StreamHandle } from '../src/index.js';
+// the event dispatched on the global scope as a browser does. The library's time is virtual:
+// "at once" means no virtual time passed.
+import { expect, it } from 'vitest';
+import { FakeClock, until, useFakeMastodon } from './kit/index.js';
+import { Mastodon, StreamListener } from '../src/index.js';
 
-let fake: FakeMastodon | undefined;
-let handle: StreamHandle | undefined;
-
-afterEach(async () => {
-  handle?.close();
-  await fake?.close();
-  fake = undefined;
-});
+const { start, keep } = useFakeMastodon();
 
 it('an online event on the global scope reconnects at once, without waiting for the read timeout', async () => {
   expect(typeof window).toBe('object');
-  fake = await startFakeMastodon({ heartbeatMs: 0, wsPingMs: 0 });
-  const mastodon = new Mastodon({ apiBaseUrl: fake.apiUrl, streamingBaseUrl: fake.streamingUrl, accessToken: fake.token });
+  const clock = keep(new FakeClock().install());
+  const f = await start();
+  let fetches = 0;
+  const mastodon = new Mastodon({
+    apiBaseUrl: f.apiUrl, streamingBaseUrl: f.streamingUrl, accessToken: f.token, fetch: (i, o) => (fetches++, fetch(i, o)),
+  });
   const aborts: string[] = [];
   const updates: string[] = [];
   const listener = new (class extends StreamListener {
@@ -28,22 +26,21 @@ it('an online event on the global scope reconnects at once, without waiting for 
       updates.push(s.id);
     }
   })();
-  handle = mastodon.streamUser(listener, { runAsync: true, reconnectAsync: true, timeoutSec: 30, reconnectAsyncWaitSec: 10 });
-  await fake.waitForConnections(1);
-  const t0 = Date.now();
-  globalThis.dispatchEvent(new Event('online'));
-  const f = fake;
-  await f.waitFor(() => f.requests.filter((r) => r.kind === 'sse').length === 2, { timeoutMs: 1000 });
-  expect(Date.now() - t0).toBeLessThan(500);
-  expect(aborts).toEqual(['Back online']);
+  const handle = keep(mastodon.streamUser(listener, { runAsync: true, reconnectAsync: true, timeoutSec: 30, reconnectAsyncWaitSec: 10 }));
   await f.waitForConnections(1);
+  const t0 = clock.now();
+  globalThis.dispatchEvent(new Event('online'));
+  await f.waitFor(() => f.requests.filter((r) => r.kind === 'sse').length === 2 && f.sseConnections() === 1);
+  expect(clock.now()).toBe(t0);
+  expect(aborts).toEqual(['Back online']);
   const s = f.postStatus();
-  for (let i = 0; i < 200 && updates.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+  await until(() => updates.length === 1, { what: 'a status on the new connection' });
   expect(updates).toEqual([s.id]);
   handle.close();
-  // After close, an online event does nothing.
-  const before = f.requests.length;
+  // After close, an online event does nothing: no request, nothing scheduled, however long.
+  const before = fetches;
   globalThis.dispatchEvent(new Event('online'));
-  await new Promise((r) => setTimeout(r, 50));
-  expect(f.requests.length).toBe(before);
+  await clock.advance(60_000);
+  expect(fetches).toBe(before);
+  expect(clock.pending()).toBe(0);
 });

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyCacheEnv, repoRoot } from './setup/env.mjs';
 import { ensureChromium } from './setup/ensure-chromium.mjs';
+import { extras } from './extras.mjs';
 
 const log = (msg) => console.log(`[run] ${msg}`);
 applyCacheEnv();
@@ -82,6 +83,26 @@ if (failedFiles.length) problems.push(`failed files: ${failedFiles.map((f) => f.
 if (report.numFailedTestSuites) problems.push(`${report.numFailedTestSuites} suite(s) failed`);
 if (vitestCode !== 0) problems.push(`vitest exited with code ${vitestCode} (unhandled errors count too)`);
 
+// Tests that need data outside the repository (test/extras.mjs): when the data is absent they
+// are named here with the reason (not a failure: a plain clone has no ../shared); when it is
+// present each one must have run and passed, so none can silently disappear.
+const notRun = [];
+for (const x of extras()) {
+  const file = (report.testResults ?? []).find((f) => f.name === join(repoRoot, x.file));
+  const byTitle = new Map((file?.assertionResults ?? []).map((a) => [a.title, a.status]));
+  if (!x.present) {
+    for (const t of x.titles) if (byTitle.has(t)) problems.push(`${x.file}: "${t}" ran although its data is absent`);
+    notRun.push(`${x.titles.length} test(s) of ${x.file} NOT RUN — ${x.what}: ${x.reason}`, ...x.titles.map((t) => `    not run: ${t}`));
+    continue;
+  }
+  for (const t of x.titles) {
+    const status = byTitle.get(t);
+    if (status !== 'passed') problems.push(`${x.file}: "${t}" ${status ? `is ${status}` : 'did not run'} although its data is present`);
+  }
+}
+
 for (const p of problems) console.error(`[run] ${p}`);
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+for (const line of notRun) console.log(`[run] ${line}`);
+const notRunCount = extras().reduce((n, x) => n + (x.present ? 0 : x.titles.length), 0);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${notRunCount ? `, ${notRunCount} not run (data absent, named above)` : ''}`);
 process.exit(problems.length ? 1 : 0);

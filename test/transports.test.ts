@@ -57,10 +57,12 @@ describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
     const a = f.postStatus({ tags: ['cats'] });
     const b = f.postStatus({ tags: ['dogs'] });
     const c = f.postStatus({ tags: ['CATS', 'dogs'] });
-    await until(() => cats.calls.length === 2 && dogs.calls.length === 2);
-    await new Promise((r) => setTimeout(r, 30));
-    expect(cats.calls).toEqual([['update', a], ['update', c]]);
-    expect(dogs.calls).toEqual([['update', b], ['update', c]]);
+    // A last status on both tags: once each stream has it, a misrouted or duplicated earlier
+    // one would have arrived before it.
+    const d = f.postStatus({ tags: ['cats', 'dogs'] });
+    await until(() => cats.calls.length >= 3 && dogs.calls.length >= 3);
+    expect(cats.calls).toEqual([['update', a], ['update', c], ['update', d]]);
+    expect(dogs.calls).toEqual([['update', b], ['update', c], ['update', d]]);
   });
 
   test('unknown events go to a matching method, else to onUnknownEvent', async () => {
@@ -122,9 +124,13 @@ describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
 
   test('a blocking stream resolves on a clean end', async () => {
     const f = await start();
-    const done = client(f).streamUser({}, { timeoutSec: 5 });
+    const updates: unknown[] = [];
+    const done = client(f).streamUser({ onUpdate: (s) => updates.push(s) }, { timeoutSec: 5 });
     await ready(f);
-    await new Promise((r) => setTimeout(r, transport === 'sse' ? 0 : 300));
+    // The stream is proven live (an event went through) before the server ends it.
+    const s = f.postStatus();
+    await until(() => updates.length === 1);
+    expect(updates).toEqual([s]);
     expect(f.endStreams()).toBe(1);
     await expect(done).resolves.toBeUndefined();
   });
@@ -170,15 +176,23 @@ describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
     const h = keep(client(f).streamUser(r.listener, fast));
     await ready(f);
     await until(isOpen(h));
+    const connects = f.requests.filter((q) => q.kind === (transport === 'sse' ? 'sse' : 'ws')).length;
     h.close();
     expect(h.isAlive()).toBe(false);
-    f.postStatus();
-    f.dropConnections();
     await until(() => f.connections() === 0);
-    await new Promise((r) => setTimeout(r, 100));
+    // A witness on its own client sees a status posted after close(): by then the closed
+    // handle would have had it too.
+    const witness = recorder();
+    const w = keep(client(f).streamUser(witness.listener, fast));
+    await ready(f);
+    await until(isOpen(w));
+    const s = f.postStatus();
+    await until(() => witness.calls.length === 1);
+    expect(witness.calls).toEqual([['update', s]]);
     expect(r.calls).toEqual([]);
     await expect(h.done).resolves.toBeUndefined();
-    expect(f.connections()).toBe(0);
+    // The closed handle never connected again (the one new connection is the witness's).
+    expect(f.requests.filter((q) => q.kind === (transport === 'sse' ? 'sse' : 'ws')).length).toBe(connects + 1);
   });
 
   test('stream() yields typed events; break closes the stream', async () => {
@@ -188,7 +202,6 @@ describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
     const posted: unknown[] = [];
     void (async () => {
       await ready(f);
-      await new Promise((r) => setTimeout(r, transport === 'sse' ? 20 : 300));
       posted.push(f.postStatus({ tags: ['cats'] }));
       f.publish({ stream: 'hashtag', tag: 'cats' }, 'delete', '117024248092393670');
     })();

@@ -2,11 +2,10 @@
 // token goes, subscribe errors, keepalive.
 import { describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { until, useFakeMastodon, type FakeMastodon } from './kit/index.js';
+import { FakeClock, until, useFakeMastodon, type FakeMastodon } from './kit/index.js';
 import { Mastodon, MastodonNetworkError, type Listener, type MastodonOptions, type StreamHandle } from '../src/index.js';
 
 const { start, keep } = useFakeMastodon();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const fast = { runAsync: true as const, reconnectAsync: true, reconnectAsyncWaitSec: 0.05, timeoutSec: 5 };
 
@@ -43,10 +42,13 @@ class BrowserLikeWebSocket {
   }
 }
 
-const client = (f: FakeMastodon, o: Partial<MastodonOptions> & { keepaliveSec?: number } = {}) =>
-  new Mastodon({ apiBaseUrl: f.apiUrl, accessToken: f.token, transport: 'websocket', WebSocket, keepaliveSec: 60, ...o } as MastodonOptions);
+const client = (f: FakeMastodon, o: Partial<MastodonOptions> = {}) =>
+  new Mastodon({ apiBaseUrl: f.apiUrl, accessToken: f.token, transport: 'websocket', WebSocket, ...o } as MastodonOptions);
 const wsUpgrades = (f: FakeMastodon) => f.requests.filter((r) => r.kind === 'ws');
 const sent = (f: FakeMastodon) => f.wsMessages.map((m) => m.message);
+/** The markers that close a batch of subscribes (and probe a quiet socket): see src/transport/ws/ledger.ts. */
+const MARKER = { type: 'unsubscribe', stream: 'ping' };
+const LIST_MARKER = { type: 'unsubscribe', stream: 'list', list: '0' };
 
 function recorder() {
   const calls: unknown[][] = [];
@@ -70,13 +72,14 @@ describe('WebSocket transport', () => {
       { type: 'subscribe', stream: 'user' },
       { type: 'subscribe', stream: 'public:local:media' },
       { type: 'subscribe', stream: 'list', list: '12' },
+      LIST_MARKER,
     ]);
-    // One batch, not one subscribe per 250 ms (the three would then span at least 500 ms).
+    // One batch, not one subscribe per round trip.
     const t = f.wsMessages.map((x) => x.time);
     expect(t[2]! - t[0]!).toBeLessThan(200);
-    // No error came within the batch's 250 ms: every stream counts as receiving, none was sent again.
+    // The marker came back with no refusal before it: every stream counts as receiving, none was sent again.
     await until(() => handles.every((h) => h.isReceiving()));
-    expect(sent(f)).toHaveLength(3);
+    expect(sent(f)).toHaveLength(4);
     const s = f.postStatus({ lists: ['12'], media: 1 });
     await until(() => user.calls.length && local.calls.length && list.calls.length);
     expect([user.calls, local.calls, list.calls]).toEqual([[['update', s.id]], [['update', s.id]], [['update', s.id]]]);
@@ -89,7 +92,8 @@ describe('WebSocket transport', () => {
     const recs = tags.map(() => recorder());
     const handles = tags.map((tag, i) => keep(m.streamHashtag(tag, recs[i]!.listener, fast)));
     await f.waitForSubscriptions(40);
-    expect(sent(f)).toEqual(tags.map((tag) => ({ type: 'subscribe', stream: 'hashtag', tag })));
+    await until(() => sent(f).length == 41);
+    expect(sent(f)).toEqual([...tags.map((tag) => ({ type: 'subscribe', stream: 'hashtag', tag })), MARKER]);
     const t = f.wsMessages.map((x) => x.time);
     expect(t[39]! - t[0]!).toBeLessThan(200);
     await until(() => handles.every((h) => h.isReceiving()));
@@ -114,13 +118,13 @@ describe('WebSocket transport', () => {
     const f = await start();
     BrowserLikeWebSocket.urls = [];
     const r = recorder();
-    keep(client(f, { WebSocket: BrowserLikeWebSocket }).streamUser(r.listener, fast));
+    const h = keep(client(f, { WebSocket: BrowserLikeWebSocket }).streamUser(r.listener, fast));
     await f.waitForSubscriptions(1);
     const [up] = wsUpgrades(f);
     expect(up!.headers['sec-websocket-protocol']).toBe(f.token);
     expect(up!.headers.authorization).toBeUndefined();
     expect(BrowserLikeWebSocket.urls).toEqual([f.streamingUrl.replace('http', 'ws') + '/api/v1/streaming']);
-    await sleep(300);
+    await until(() => h.isReceiving(), { what: 'the subscribe to be settled' });
     const s = f.postStatus();
     await until(() => r.calls.length);
     expect(r.calls).toEqual([['update', s.id]]);
@@ -172,8 +176,9 @@ describe('WebSocket transport', () => {
     await until(() => ha.isReceiving() && hb.isReceiving());
     const before = f.wsMessages.length;
     f.dropConnections();
-    await f.waitFor(() => wsUpgrades(f).length === 2 && f.wsMessages.length === before + 2);
-    await sleep(100);
+    await f.waitFor(() => wsUpgrades(f).length === 2 && f.wsMessages.length === before + 3);
+    // Settled (the batch's marker answered): nothing more is sent after this.
+    await until(() => ha.isReceiving() && hb.isReceiving());
     expect(wsUpgrades(f)).toHaveLength(2);
     expect(f.subscriptions()).toBe(2);
     expect(f.wsConnections()).toBe(1);
@@ -181,6 +186,7 @@ describe('WebSocket transport', () => {
     expect(new Set(again.map((x) => x.socketId)).size).toBe(1);
     expect(again.map((x) => x.message).sort((x, y) => x.stream.localeCompare(y.stream))).toEqual([
       { type: 'subscribe', stream: 'hashtag', tag: 'cats' },
+      MARKER,
       { type: 'subscribe', stream: 'user' },
     ]);
     await until(() => ha.isReceiving() && hb.isReceiving());
@@ -198,14 +204,14 @@ describe('WebSocket transport', () => {
     const hl = keep(m.streamList('99', list.listener, fast));
     const ht = keep(m.streamHashtag('cats', tag.listener, fast));
     await hl.done;
-    // The three went out together; the error could be anyone's, so each was sent again alone,
-    // 250 ms apart, and the error came back for the list.
+    // The three went out together, closed by a marker that takes the list's road; the refusal
+    // came before the marker's answer and speaks of a list: it is the only list's. Nothing is
+    // sent again.
     expect(sent(f)).toEqual([
       { type: 'subscribe', stream: 'user' },
       { type: 'subscribe', stream: 'list', list: '99' },
       { type: 'subscribe', stream: 'hashtag', tag: 'cats' },
-      { type: 'subscribe', stream: 'user' },
-      { type: 'subscribe', stream: 'list', list: '99' },
+      LIST_MARKER,
     ]);
     expect(list.calls).toHaveLength(1);
     const err = list.calls[0]![1] as MastodonNetworkError;
@@ -231,13 +237,17 @@ describe('WebSocket transport', () => {
     const h98 = keep(m.streamList('98', l98.listener, fast));
     const h99 = keep(m.streamList('99', l99.listener, fast));
     await Promise.all([h98.done, h99.done]);
+    // Two refusals for lists in the batch: either list's. Each list is subscribed again alone,
+    // with its own marker; the user stream is not (a refusal about a list is no user stream's).
     expect(sent(f)).toEqual([
       { type: 'subscribe', stream: 'user' },
       { type: 'subscribe', stream: 'list', list: '98' },
       { type: 'subscribe', stream: 'list', list: '99' },
-      { type: 'subscribe', stream: 'user' },
+      LIST_MARKER,
       { type: 'subscribe', stream: 'list', list: '98' },
+      LIST_MARKER,
       { type: 'subscribe', stream: 'list', list: '99' },
+      LIST_MARKER,
     ]);
     expect(l98.calls.map(([kind, e]) => [kind, (e as Error).message])).toEqual([['abort', 'Subscribe to list 98 answered 401: Not authorized to stream this list']]);
     expect(l99.calls.map(([kind, e]) => [kind, (e as Error).message])).toEqual([['abort', 'Subscribe to list 99 answered 401: Not authorized to stream this list']]);
@@ -264,11 +274,15 @@ describe('WebSocket transport', () => {
     const ha = keep(m.streamHashtag('cats', a.listener, fast));
     const hb = keep(m.streamHashtag('Cats', b.listener, fast));
     await until(() => ha.isReceiving() && hb.isReceiving());
-    expect(sent(f)).toEqual([{ type: 'subscribe', stream: 'hashtag', tag: 'cats' }]);
+    expect(sent(f)).toEqual([{ type: 'subscribe', stream: 'hashtag', tag: 'cats' }, MARKER]);
     ha.close();
-    await sleep(50);
-    expect(sent(f)).toEqual([{ type: 'subscribe', stream: 'hashtag', tag: 'cats' }]);
-    expect(f.subscriptions()).toBe(1);
+    // A later batch on the same socket: once the fake has it, an unsubscribe sent by the close
+    // would have arrived before it (one socket, in order).
+    const hu = keep(m.streamUser({}, fast));
+    await f.waitFor(() => f.subscriptions() === 2 && sent(f).length === 4);
+    expect(sent(f)).toEqual([{ type: 'subscribe', stream: 'hashtag', tag: 'cats' }, MARKER, { type: 'subscribe', stream: 'user' }, MARKER]);
+    hu.close();
+    await f.waitFor(() => f.subscriptions() === 1);
     const s = f.postStatus({ tags: ['cats'] });
     await until(() => b.calls.length);
     expect(b.calls).toEqual([['update', s.id]]);
@@ -289,21 +303,32 @@ describe('WebSocket transport', () => {
     expect(f.wsConnections()).toBe(1);
     hd.close();
     await until(() => f.wsConnections() === 0);
-    expect(sent(f)).toHaveLength(3);
+    expect(sent(f)).toEqual([{ type: 'subscribe', stream: 'user' }, { type: 'subscribe', stream: 'direct' }, MARKER, { type: 'unsubscribe', stream: 'user' }]);
     keep(m.streamUser({}, fast));
     await f.waitForSubscriptions(1);
     expect(wsUpgrades(f)).toHaveLength(2);
   });
 
-  test('keepalive: the subscribe of an active stream is repeated; ws pongs keep a quiet stream receiving', async () => {
+  test('liveness: a quiet socket is asked for a sign of life (a marker) every third of timeoutSec; the answers keep a quiet stream receiving', async () => {
+    // Virtual time: the probes and the read timeout are the library's timers; each answer is a
+    // real round trip, and each step waits for it, however loaded the machine.
+    const clock = keep(new FakeClock().install());
     const f = await start();
-    const h = keep(client(f, { keepaliveSec: 0.1 }).streamUser({}, { ...fast, timeoutSec: 0.3 }));
+    // A browser-like socket: no pings to see, so only the markers' answers show the socket alive.
+    const h = keep(client(f, { WebSocket: BrowserLikeWebSocket }).streamUser({}, { ...fast, timeoutSec: 3 }));
     await f.waitForSubscriptions(1);
-    await sleep(800);
-    const subs = sent(f).filter((x) => x.type === 'subscribe');
-    expect(subs.length).toBeGreaterThanOrEqual(4);
-    for (const x of subs) expect(x).toEqual({ type: 'subscribe', stream: 'user' });
-    expect(h.isReceiving()).toBe(true);
+    await f.waitFor(() => sent(f).length === 2); // the batch's marker
+    await until(() => h.isReceiving());
+    // Ten quiet seconds, more than three read timeouts: a probe per second of quiet, and the
+    // stream stays receiving on the answers.
+    for (let i = 1; i <= 10; i++) {
+      await clock.advance(1000);
+      await f.waitFor(() => sent(f).length === 2 + i, { timeoutMs: 10_000 });
+      await until(() => h.isReceiving(), { what: `receiving after probe ${i}` });
+    }
+    const [first, ...probes] = sent(f);
+    expect(first).toEqual({ type: 'subscribe', stream: 'user' });
+    expect(probes).toEqual(Array(11).fill(MARKER));
     expect(wsUpgrades(f)).toHaveLength(1);
   });
 
@@ -324,14 +349,26 @@ describe('WebSocket transport', () => {
     const ha = keep(m.streamUser(a.listener, { ...fast, timeoutSec: 0.4 }));
     const hb = keep(m.streamDirect(b.listener, fast));
     await until(() => ha.isReceiving() && hb.isReceiving());
-    // No server pings (wsPingMs: 0), keepalive every 60 s: the socket is silent.
+    // The server stops answering (no server pings: wsPingMs 0): the socket is silent.
+    f.stall();
     await f.waitFor(() => wsUpgrades(f).length === 2, { timeoutMs: 3000 });
     expect(a.calls.map((c) => (c[1] as Error).name)).toEqual(['MastodonReadTimeout']);
     expect(b.calls.map((c) => (c[1] as Error).name)).toEqual(['MastodonReadTimeout']);
     await until(() => f.subscriptions() === 2 && f.wsConnections() === 1);
   });
 
-  test('events larger than maxEventBytes are malformed', async () => {
+  test('events larger than maxEventBytes: a standard WebSocket reads the message, then it is malformed', async () => {
+    const f = await start();
+    const errs: unknown[] = [];
+    const h = keep(client(f, { WebSocket: BrowserLikeWebSocket }).streamUser({ onAbort: (e) => errs.push(e) }, { ...fast, reconnectAsync: false, maxEventBytes: 500 }));
+    await until(() => h.isReceiving());
+    f.postStatus({ text: 'x'.repeat(600) });
+    await h.done;
+    expect(errs).toHaveLength(1);
+    expect((errs[0] as Error).message).toBe('Malformed event: Event too large');
+  });
+
+  test('events larger than maxEventBytes: ws refuses the frame from its header (maxPayload) and drops the socket', async () => {
     const f = await start();
     const errs: unknown[] = [];
     const h = keep(client(f).streamUser({ onAbort: (e) => errs.push(e) }, { ...fast, reconnectAsync: false, maxEventBytes: 500 }));
@@ -339,7 +376,9 @@ describe('WebSocket transport', () => {
     f.postStatus({ text: 'x'.repeat(600) });
     await h.done;
     expect(errs).toHaveLength(1);
-    expect((errs[0] as Error).message).toBe('Malformed event: Event too large');
+    expect(errs[0]).toBeInstanceOf(MastodonNetworkError);
+    // `ws` reports its own abort as 1006 (it sent 1009 to the server).
+    expect((errs[0] as Error).message).toBe('/api/v1/streaming closed with code 1006');
   });
 
   test('no WebSocket in the runtime and none passed: a clear error at once', async () => {

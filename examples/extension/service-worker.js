@@ -1,7 +1,7 @@
 // MV3 background service worker ("type": "module"). mastodon-streaming.js is
 // node_modules/mastodon-streaming/dist/index.js, copied next to this file.
 // Over WebSocket: since Chrome 116 WebSocket traffic keeps a service worker alive, and the
-// library sends a keepalive every 20 s. The instance URL and token live in
+// library sends a liveness marker after 20 s of quiet. The instance URL and token live in
 // chrome.storage.session (memory only, never written to disk), never in a URL.
 import { Mastodon } from './mastodon-streaming.js';
 

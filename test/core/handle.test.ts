@@ -2,7 +2,7 @@
  * The handle: error statuses in both modes, states, close(), signal, reconnect and back-off,
  * the read timeout.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Mastodon,
   MastodonNetworkError,
@@ -10,22 +10,22 @@ import {
   type StreamHandle,
 } from '../../src/index.js';
 import type { Stream } from '../../src/handle.js';
-import { record, sleep, startServer, until, type ServerOptions, type TestServer } from '../kit/index.js';
+import { FakeClock, record, sleep, until, useWireServer, type ServerOptions, type TestServer } from '../kit/index.js';
 
 const TOKEN = 'test-token';
-const servers: TestServer[] = [];
-const handles: StreamHandle[] = [];
-afterEach(async () => {
-  vi.useRealTimers();
-  for (const h of handles.splice(0)) h.close();
-  for (const s of servers.splice(0)) await s.close();
-});
+const wire = useWireServer();
 async function setup(opts: ServerOptions = {}): Promise<{ s: TestServer; m: Mastodon }> {
-  const s = await startServer(opts);
-  servers.push(s);
+  const s = await wire.start(opts);
   return { s, m: new Mastodon({ apiBaseUrl: s.url, accessToken: TOKEN, streamingBaseUrl: s.url }) };
 }
-const track = <H extends StreamHandle>(h: H): H => (handles.push(h), h);
+/** Closes the handle after the test. */
+const track = <H extends StreamHandle>(h: H): H => wire.keep(h);
+/**
+ * The library's time is virtual for this test (FakeClock, undone after it): waits and timeouts
+ * are exact and happen only when the test advances the clock, so "nothing more happens" is
+ * proven by `pending() === 0` instead of a quiet real-time window.
+ */
+const virtualTime = (): FakeClock => wire.keep(new FakeClock().install());
 const stateOf = (h: StreamHandle) => (h as Stream).state;
 
 const ERRORS: [number, string][] = [
@@ -98,7 +98,8 @@ describe('error statuses, async mode with reconnectAsync', () => {
     [401, 'Invalid access token'],
     [404, 'Not found'],
   ] as const) {
-    it(`${status} is fatal: one attempt, onAbort once, isAlive false, done resolves`, async () => {
+    it(`${status} is fatal: one attempt, onAbort once, isAlive false, done resolves, nothing scheduled`, async () => {
+      const clock = virtualTime();
       const { s, m } = await setup();
       s.failNext(3, { status, body: JSON.stringify({ error: body }) });
       const r = record();
@@ -106,7 +107,8 @@ describe('error statuses, async mode with reconnectAsync', () => {
       await h.done;
       expect(h.isAlive()).toBe(false);
       expect(h.isReceiving()).toBe(false);
-      await sleep(150);
+      expect(clock.pending()).toBe(0);
+      await clock.advance(3_600_000);
       expect(s.streamRequests().length).toBe(1);
       expect(r.names()).toEqual(['onAbort']);
       const err = r.aborts()[0] as MastodonNetworkError;
@@ -159,24 +161,30 @@ describe('error statuses, async mode with reconnectAsync', () => {
 
 describe('handle states', () => {
   it('connecting → open → (drop) waiting/connecting → open; isReceiving follows', async () => {
+    const clock = virtualTime();
     const { s, m } = await setup();
     const r = record();
-    const h = track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.4, timeoutSec: 5 }));
+    const h = track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 2, timeoutSec: 5 }));
     expect(stateOf(h)).toBe('connecting');
     expect(h.isAlive()).toBe(true);
     expect(h.isReceiving()).toBe(false);
     await until(() => r.calls.length === 1);
     expect(stateOf(h)).toBe('open');
     expect(h.isReceiving()).toBe(true);
-    await sleep(450); // up longer than the base wait: a healthy connection
+    await clock.advance(2000); // up for the base wait: a healthy connection
     s.failNext(1, { status: 503, body: '' });
     s.drop();
-    // The reconnect is immediate, meets 503, then waits 0.2–0.4 s.
+    // The reconnect is immediate (no virtual time passes), meets 503, then waits 2 × 0.75 s.
     await until(() => stateOf(h) === 'waiting', { what: 'waiting' });
     expect(h.isReceiving()).toBe(false);
     expect(h.isAlive()).toBe(true);
     expect(s.streamRequests().length).toBe(2);
+    expect(clock.delays()).toEqual([1500]);
+    await clock.advance(1499);
+    expect(s.streamRequests().length).toBe(2);
+    await clock.advance(1);
     await until(() => stateOf(h) === 'open', { what: 'open again' });
+    expect(s.streamRequests().length).toBe(3);
     expect(h.isReceiving()).toBe(true);
     expect(r.names()).toEqual(['handleHeartbeat', 'onAbort', 'onAbort', 'handleHeartbeat']);
     expect(r.aborts().map((e) => [e.constructor.name, e.message, (e as MastodonNetworkError).status])).toEqual([
@@ -186,21 +194,21 @@ describe('handle states', () => {
   });
 
   it('isReceiving is false while stalled past timeoutSec (clock moved on, timer not yet fired)', async () => {
+    const clock = virtualTime();
     const { m } = await setup();
     const r = record();
     const h = track(m.streamUser(r.listener, { runAsync: true, timeoutSec: 2 }));
     await until(() => r.calls.length === 1);
     expect(h.isReceiving()).toBe(true);
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(Date.now() + 1900);
+    clock.jump(1999);
     expect(h.isReceiving()).toBe(true);
-    vi.setSystemTime(Date.now() + 200);
+    clock.jump(1);
     expect(h.isReceiving()).toBe(false);
     expect(stateOf(h)).toBe('open');
-    vi.useRealTimers();
   });
 
   it('close() takes effect at once, is idempotent, the server sees the connection closed, done resolves', async () => {
+    const clock = virtualTime();
     const { s, m } = await setup();
     const r = record();
     const h = track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
@@ -212,9 +220,9 @@ describe('handle states', () => {
     h.close();
     await h.done;
     await until(() => s.conns[0]!.closed, { what: 'server sees close' });
-    await s.write('event: delete\ndata: 1\n\n').catch(() => {});
-    await sleep(100);
     expect(r.calls).toEqual([['handleHeartbeat']]);
+    // Nothing is scheduled: no reconnect can ever come.
+    expect(clock.pending()).toBe(0);
     expect(s.streamRequests().length).toBe(1);
   });
 
@@ -226,13 +234,15 @@ describe('handle states', () => {
     await until(() => r.calls.length === 1);
     await s.write('event: update\ndata: {"id":"1"}\n\nevent: delete\ndata: 2\n\n:thump\n\nevent: update\ndata: {"id":"3"}\n\n');
     await h.done;
-    await sleep(50);
+    // The chunk was fed to the parser in one go: a later event of it would have been
+    // dispatched before done resolved; and the connection is gone, so nothing else can come.
+    await until(() => s.conns[0]!.closed, { what: 'server sees close' });
     expect(r.calls).toEqual([['handleHeartbeat'], ['onUpdate', { id: '1' }]]);
     expect(h.isAlive()).toBe(false);
-    await until(() => s.conns[0]!.closed, { what: 'server sees close' });
   });
 
   it('close() while connecting and while waiting', async () => {
+    const clock = virtualTime();
     const { s, m } = await setup();
     s.failNext(1, 'hang');
     const h1 = track(m.streamUser({}, { runAsync: true }));
@@ -247,7 +257,8 @@ describe('handle states', () => {
     h2.close();
     await h2.done;
     expect(stateOf(h2)).toBe('closed');
-    await sleep(50);
+    expect(clock.pending()).toBe(0);
+    await clock.advance(60_000);
     expect(s.streamRequests().length).toBe(2);
   });
 
@@ -272,8 +283,10 @@ describe('handle states', () => {
     await expect(p).resolves.toBeUndefined();
     await until(() => s.conns[0]!.closed);
     expect(r.calls).toEqual([['handleHeartbeat']]);
-    await expect(m.streamUser({}, { signal: AbortSignal.abort() })).resolves.toBeUndefined();
-    await sleep(30);
+    let fetches = 0;
+    const counting = new Mastodon({ apiBaseUrl: s.url, accessToken: TOKEN, streamingBaseUrl: s.url, fetch: (i, o) => (fetches++, fetch(i, o)) });
+    await expect(counting.streamUser({}, { signal: AbortSignal.abort() })).resolves.toBeUndefined();
+    expect(fetches).toBe(0);
     expect(s.streamRequests().length).toBe(1);
   });
 });
@@ -285,7 +298,7 @@ describe('reconnect', () => {
     track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
     await until(() => r.calls.length === 1);
     await s.write('event: update\ndata: {"id":"1"');
-    await sleep(30);
+    await sleep(30); // let the client read the partial event (if it has not, the test proves less, never fails)
     s.drop();
     await s.waitForConns(2);
     await until(() => r.calls.length === 3);
@@ -315,14 +328,19 @@ describe('reconnect', () => {
   });
 
   it('after a clean end then 401 (session killed): stops', async () => {
+    const clock = virtualTime();
     const { s, m } = await setup();
     const r = record();
     const h = track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
     await until(() => r.calls.length === 1);
     s.failNext(5, { status: 401, body: '{"error":"Invalid access token"}' });
     s.end();
+    // The clean end of a connection that was up for no time is a failure: one back-off wait.
+    await until(() => stateOf(h) === 'waiting');
+    await clock.next();
     await h.done;
-    await sleep(100);
+    expect(clock.pending()).toBe(0);
+    await clock.advance(3_600_000);
     expect(r.names()).toEqual(['handleHeartbeat', 'onAbort', 'onAbort']);
     expect((r.aborts()[1] as MastodonNetworkError).status).toBe(401);
     expect(s.streamRequests().length).toBe(2);
@@ -350,111 +368,173 @@ describe('reconnect', () => {
     expect(r.calls).toEqual([['handleHeartbeat'], ['onAbort', err]]);
   });
 
-  it('5xx in a row: waits grow 0.05–0.1, 0.1–0.2, 0.2–0.4, 0.4–0.8 s', async () => {
+  /**
+   * Each wait the handle makes, in virtual time: it is `waiting` with exactly one timer pending
+   * (the back-off); that timer's delay is recorded and the clock moved to it.
+   */
+  async function waits(clock: FakeClock, s: TestServer, h: StreamHandle, n: number): Promise<number[]> {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const requests = s.streamRequests().length;
+      await until(() => stateOf(h) === 'waiting' && clock.pending() === 1, { what: `wait ${i + 1}` });
+      out.push(...clock.delays());
+      await clock.next();
+      await until(() => s.streamRequests().length === requests + 1, { what: `attempt ${i + 2}` });
+    }
+    return out;
+  }
+
+  it('5xx in a row: waits of exactly base × 2^(n−1) × (0.5 + random/2), capped', async () => {
+    const clock = virtualTime();
     const { s, m } = await setup();
-    s.failNext(4, { status: 503, body: '' });
-    const r = record();
-    track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.1 }));
-    await s.waitForConns(1, 5000);
-    const t = s.streamRequests().map((q) => q.time);
-    expect(t.length).toBe(5);
-    const gaps = t.slice(1).map((x, i) => x - t[i]!);
-    const bounds = [[50, 100], [100, 200], [200, 400], [400, 800]] as const;
-    gaps.forEach((g, i) => {
-      expect(g).toBeGreaterThanOrEqual(bounds[i]![0] - 5);
-      expect(g).toBeLessThanOrEqual(bounds[i]![1] + 80);
-    });
-  }, 10_000);
+    s.failNext(5, { status: 503, body: '' });
+    const h = track(m.streamUser({}, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.5, reconnectAsyncMaxWaitSec: 4 }));
+    await until(() => s.streamRequests().length === 1);
+    // random() = 0.5: factor 0.75 — 0.5, 1, 2, 4, 4 (the cap) seconds × 0.75.
+    expect(await waits(clock, s, h, 5)).toEqual([375, 750, 1500, 3000, 3000]);
+    await s.waitForConns(1);
+    expect(s.streamRequests()).toHaveLength(6);
+  });
+
+  it('5xx in a row: the random factor spans [0.5, 1) of the wait', async () => {
+    const clock = virtualTime();
+    const { s, m } = await setup();
+    s.failNext(2, { status: 503, body: '' });
+    clock.rand = 0;
+    const h = track(m.streamUser({}, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 2 }));
+    await until(() => s.streamRequests().length === 1);
+    await until(() => stateOf(h) === 'waiting' && clock.pending() === 1);
+    const low = clock.delays();
+    clock.rand = 0.5; // before the second attempt fails
+    await clock.next();
+    await until(() => s.streamRequests().length === 2 && stateOf(h) === 'waiting' && clock.pending() === 1);
+    // 2 s × 0.5, then 4 s × 0.75.
+    expect([...low, ...clock.delays()]).toEqual([1000, 3000]);
+  });
 
   it('never after 401', async () => {
+    const clock = virtualTime();
     const { s, m } = await setup();
     s.failNext(3, { status: 401, body: '{"error":"Invalid access token"}' });
     const h = track(m.streamUser({}, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.01 }));
     await h.done;
-    await sleep(200);
+    expect(clock.pending()).toBe(0);
+    await clock.advance(3_600_000);
     expect(s.streamRequests().length).toBe(1);
   });
 
   it('back-off resets after a healthy connection', async () => {
+    const clock = virtualTime();
     const { s, m } = await setup();
     s.failNext(3, { status: 503, body: '' });
     const r = record();
-    track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.1 }));
-    await s.waitForConns(1, 3000); // after waits of 0.05–0.1, 0.1–0.2, 0.2–0.4 s
-    await sleep(150); // healthy: up longer than the base wait
+    const h = track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 2, reconnectAsyncMaxWaitSec: 60 }));
+    await until(() => s.streamRequests().length === 1);
+    expect(await waits(clock, s, h, 3)).toEqual([1500, 3000, 6000]);
+    await s.waitForConns(1);
+    await until(() => stateOf(h) === 'open');
+    await clock.advance(2000); // up for the base wait: healthy
     s.failNext(1, { status: 503, body: '' });
     s.drop();
-    await s.waitForConns(2, 3000);
-    const t = s.streamRequests().map((q) => q.time);
-    expect(t.length).toBe(6);
-    // The reconnect after the healthy connection is immediate; the 503 that follows waits
-    // like a first failure (0.05–0.1 s), not like a fourth (0.4–0.8 s).
-    expect(t[5]! - t[4]!).toBeGreaterThanOrEqual(45);
-    expect(t[5]! - t[4]!).toBeLessThan(200);
-  }, 10_000);
-
-  it('a server that accepts and drops at once causes no tight loop', async () => {
-    const { s, m } = await setup({ onStream: (c) => c.res.socket?.destroy() });
-    track(m.streamUser({}, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.05 }));
-    await sleep(1000);
-    // 25–50, 50–100, 100–200, 200–400 ms …: at most about 6 attempts in a second.
-    expect(s.streamRequests().length).toBeGreaterThanOrEqual(3);
-    expect(s.streamRequests().length).toBeLessThanOrEqual(7);
+    // The reconnect after the healthy connection is immediate (no virtual time passes); the 503
+    // that follows waits like a first failure (1.5 s), not like a fourth (12 s).
+    await until(() => s.streamRequests().length === 5);
+    expect(await waits(clock, s, h, 1)).toEqual([1500]);
+    await s.waitForConns(2);
+    expect(s.streamRequests()).toHaveLength(6);
   });
 
-  it('a server that accepts and ends cleanly at once causes no tight loop', async () => {
-    const { s, m } = await setup({ onStream: (c) => c.res.end() });
-    track(m.streamUser({}, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.05 }));
-    await sleep(1000);
-    expect(s.streamRequests().length).toBeGreaterThanOrEqual(3);
-    expect(s.streamRequests().length).toBeLessThanOrEqual(7);
+  it('a connection up for less than the base wait counts as a failure', async () => {
+    const clock = virtualTime();
+    const { s, m } = await setup();
+    const h = track(m.streamUser({}, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 2, reconnectAsyncMaxWaitSec: 60 }));
+    await s.waitForConns(1);
+    await clock.advance(1999);
+    s.drop();
+    expect(await waits(clock, s, h, 1)).toEqual([1500]);
   });
+
+  for (const [what, onStream] of [
+    ['accepts and drops at once', (c: { res: { socket: { destroy(): void } | null } }) => c.res.socket?.destroy()],
+    ['accepts and ends cleanly at once', (c: { res: { end(): void } }) => c.res.end()],
+  ] as const) {
+    it(`a server that ${what} causes no tight loop: every attempt waits its back-off`, async () => {
+      const clock = virtualTime();
+      const { s, m } = await setup({ onStream: onStream as ServerOptions['onStream'] });
+      const h = track(m.streamUser({}, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.5, reconnectAsyncMaxWaitSec: 4 }));
+      await until(() => s.streamRequests().length === 1);
+      expect(await waits(clock, s, h, 5)).toEqual([375, 750, 1500, 3000, 3000]);
+    });
+  }
 });
 
 describe('read timeout', () => {
-  it('a stalled server trips timeoutSec: MastodonReadTimeout to onAbort, then a reconnect', async () => {
+  it('a stalled server trips timeoutSec exactly: MastodonReadTimeout to onAbort, then a reconnect', async () => {
+    const clock = virtualTime();
     const { s, m } = await setup();
     const r = record();
-    const start = Date.now();
-    track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.05, timeoutSec: 0.3 }));
+    track(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.05, timeoutSec: 3 }));
+    await until(() => r.calls.length === 1);
+    await clock.advance(2999);
+    expect(r.aborts()).toEqual([]);
+    await clock.advance(1);
     await until(() => r.aborts().length === 1);
-    const elapsed = Date.now() - start;
     const err = r.aborts()[0]!;
     expect(err).toBeInstanceOf(MastodonReadTimeout);
     expect(err.name).toBe('MastodonReadTimeout');
-    expect(err.message).toBe('Nothing received for 0.3 s');
-    expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(1000);
-    await s.waitForConns(2);
+    expect(err.message).toBe('Nothing received for 3 s');
     await until(() => s.conns[0]!.closed);
+    await clock.next(); // the back-off wait
+    await s.waitForConns(2);
   });
 
-  it('heartbeats keep it alive', async () => {
-    const { s, m } = await setup({ heartbeatMs: 50 });
+  it('bytes keep it alive: the timeout counts from the last byte read', async () => {
+    const clock = virtualTime();
+    const { s, m } = await setup();
     const r = record();
-    const h = track(m.streamUser(r.listener, { runAsync: true, timeoutSec: 0.3 }));
-    await sleep(700);
+    const h = track(m.streamUser(r.listener, { runAsync: true, timeoutSec: 3 }));
+    await until(() => r.calls.length === 1);
+    // A heartbeat every 2 s of virtual time, for 20 s: never 3 s without a byte.
+    for (let i = 1; i <= 10; i++) {
+      await clock.advance(2000);
+      await s.write(':thump\n\n');
+      await until(() => r.calls.length === 1 + i, { what: `heartbeat ${i}` });
+    }
     expect(r.aborts()).toEqual([]);
     expect(h.isReceiving()).toBe(true);
+    // Then silence: the timeout comes exactly 3 s after the last heartbeat.
+    await clock.advance(2999);
+    expect(r.aborts()).toEqual([]);
+    await clock.advance(1);
+    await until(() => r.aborts().length === 1);
+    expect(r.aborts()[0]).toBeInstanceOf(MastodonReadTimeout);
     expect(s.streamRequests().length).toBe(1);
   });
 
   it('blocking mode rejects with MastodonReadTimeout', async () => {
+    const clock = virtualTime();
     const { m } = await setup();
     const r = record();
-    const err = await m.streamUser(r.listener, { timeoutSec: 0.2 }).catch((e: unknown) => e);
+    const p = m.streamUser(r.listener, { timeoutSec: 0.2 }).catch((e: unknown) => e);
+    await until(() => r.calls.length === 1);
+    await clock.advance(200);
+    const err = await p;
     expect(err).toBeInstanceOf(MastodonReadTimeout);
     expect(r.calls).toEqual([['handleHeartbeat'], ['onAbort', err]]);
   });
 
   it('no answer within requestTimeoutSec is a network error', async () => {
-    const s = await startServer();
-    servers.push(s);
+    const clock = virtualTime();
+    const s = await wire.start();
     s.failNext(1, 'hang');
     const m = new Mastodon({ apiBaseUrl: s.url, accessToken: TOKEN, streamingBaseUrl: s.url, requestTimeoutSec: 0.2 });
-    const err = (await m.streamUser({}, { timeoutSec: 5 }).catch((e: unknown) => e)) as MastodonNetworkError;
+    const p = m.streamUser({}, { timeoutSec: 5 }).catch((e: unknown) => e);
+    await until(() => s.streamRequests().length === 1);
+    await clock.advance(200);
+    const err = (await p) as MastodonNetworkError;
     expect(err).toBeInstanceOf(MastodonNetworkError);
     expect(err).not.toBeInstanceOf(MastodonReadTimeout);
     expect(err.message).toBe('No answer within 0.2 s');
   });
 });
+

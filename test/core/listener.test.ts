@@ -178,11 +178,19 @@ describe('CallbackStreamListener', () => {
     expect(got).toEqual(['b', 'c']);
   });
 
-  it('no handlers: nothing breaks', () => {
-    const d = new Dispatcher(new CallbackStreamListener(), ['user']);
-    d.event('update', { id: '1' });
-    d.event('x', {});
-    d.call('handleHeartbeat');
+  it('no handlers: every event, a heartbeat and an abort are dropped quietly', () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const d = new Dispatcher(new CallbackStreamListener(), ['user']);
+      expect(d.event('update', { id: '1' })).toBeUndefined();
+      expect(d.event('x', {})).toBeUndefined();
+      expect(d.call('handleHeartbeat')).toBe(true);
+      expect(d.call('onAbort', new Error('gone'))).toBe(true);
+      // Nothing was reported as a listener error (a missing handler is not an error).
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+    }
   });
 });
 

@@ -135,7 +135,12 @@ export function createWsHub(ctx) {
   function unsubscribe(rec, name, params) {
     const r = resolveStream(name, params, { scopes: rec.scopes, ownedLists: ctx.ownedLists, checkScopes: false });
     if (!r.ok) {
-      send(rec, JSON.stringify({ error: 'Error unsubscribing from channel' }));
+      // Mastodon answers an unsubscribe it cannot resolve (the library's liveness and ordering
+      // marker). A list is looked up in the database on unsubscribe too: as late as a list's
+      // subscribe refusal (wsSubscribeErrorDelayMs).
+      const text = JSON.stringify({ error: 'Error unsubscribing from channel' });
+      if (name === 'list' && ctx.wsSubscribeErrorDelayMs > 0) setTimeout(() => send(rec, text), ctx.wsSubscribeErrorDelayMs);
+      else send(rec, text);
       return;
     }
     rec.subscriptions.delete(r.cid);

@@ -1,4 +1,4 @@
-import { setImmediate as immediate } from 'node:timers/promises';
+import { setImmediate as immediate, setTimeout as realDelay } from 'node:timers/promises';
 import { clock as platformClock, type TimerId } from '../../src/platform.js';
 
 type Clock = typeof platformClock;
@@ -110,6 +110,34 @@ export class FakeClock {
     }
     this.t = end;
     await this.flush();
+  }
+
+  /**
+   * Moves now forward by `ms` WITHOUT firing the timers that fall due: a frozen runtime (a
+   * laptop asleep, a blocked event loop). They fire late, at the next `advance()`/`next()`.
+   */
+  jump(ms: number): void {
+    this.t += ms;
+  }
+
+  /**
+   * Runs virtual time along with the test's progress, for end-to-end tests with real I/O:
+   * repeatedly advances `stepMs` and then waits `stepMs` of real time, so virtual time never
+   * runs ahead of real time, and a loaded machine (a stalled event loop, a slow round trip)
+   * slows virtual time down instead of making timers late or timeouts trip. Returns `stop`.
+   */
+  run(stepMs = 10): () => Promise<void> {
+    let stopped = false;
+    const loop = (async () => {
+      while (!stopped && this.saved) {
+        await this.advance(stepMs);
+        await realDelay(stepMs);
+      }
+    })();
+    return async () => {
+      stopped = true;
+      await loop;
+    };
   }
 
   /** Fires the next timer (moving time to it); false when none is pending. */

@@ -19,3 +19,4 @@ export {
   type ConnFilter,
   type FailOptions,
 } from '../fake-mastodon/index.mjs';
+export { startWsWireServer, frame, CHUNKINGS, type Chunking, type WsPeer, type WsWireServer } from './ws-wire.js';

@@ -59,7 +59,7 @@ async function openPage(kind: 'iife' | 'esm'): Promise<Page> {
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(',') : (v ?? ''));
 
-describe('Chromium page', { timeout: 30_000 }, () => {
+describe('Chromium page', { timeout: 120_000 }, () => {
   for (const transport of TRANSPORTS) for (const kind of ['iife', 'esm'] as const) {
     test(`${kind} over ${transport}: user stream with reconnect, exact callbacks, ${transport === 'sse' ? 'CORS preflight' : 'token as subprotocol'}`, async () => {
       fake = await startFake();

@@ -50,7 +50,7 @@ function buildExtension(kind: keyof typeof kinds): string {
   return dir;
 }
 
-describe('extension service worker', { timeout: 45_000 }, () => {
+describe('extension service worker', { timeout: 120_000 }, () => {
   for (const transport of TRANSPORTS) for (const kind of Object.keys(kinds) as (keyof typeof kinds)[]) {
     test(`${kind} worker over ${transport}: user stream with reconnect, exact callbacks, close()`, async () => {
       const dir = buildExtension(kind);
@@ -62,7 +62,7 @@ describe('extension service worker', { timeout: 45_000 }, () => {
         args: [...CHROMIUM_ARGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
       });
       const sw: Worker =
-        context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+        context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 60_000 }));
       expect(sw.url()).toMatch(new RegExp(`^chrome-extension://[a-p]{32}/${kinds[kind].worker}$`));
       await sw.evaluate(
         ({ apiUrl, token, transport }) => {

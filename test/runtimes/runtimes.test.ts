@@ -5,7 +5,7 @@
 // RESULT line, compared exactly — an exit code alone proves nothing (Deno can exit 0 after
 // swallowing a rejected top-level await).
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { repoRoot } from '../setup/env.mjs';
@@ -16,8 +16,10 @@ const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
 
 // wsToken: where the token goes over WebSocket — a header where the class takes headers (`ws`),
 // otherwise the subprotocol.
+// Node: the fixture runs under this very node (the one `engines` admits, >=20.19), whatever its major.
+const thisNode = new RegExp(`^${process.version.replace(/\./g, '\\.')}$`);
 const runtimes: Record<string, { cmd: string; args: string[]; version: RegExp; wsToken: 'authorization' | 'subprotocol' }> = {
-  node: { cmd: process.execPath, args: [fixture], version: /^v20\./, wsToken: 'authorization' },
+  node: { cmd: process.execPath, args: [fixture], version: thisNode, wsToken: 'authorization' },
   deno: {
     cmd: bin('deno'),
     args: ['run', '--allow-net=127.0.0.1', '--allow-read', '--no-prompt', fixture],
@@ -43,7 +45,7 @@ afterEach(async () => {
 
 const runFixture = (cmd: string, args: string[], label: string) => spawnLines(cmd, args, label, children);
 
-describe('the built package in real runtimes', { timeout: 30_000 }, () => {
+describe('the built package in real runtimes', { timeout: 120_000 }, () => {
   for (const transport of TRANSPORTS) for (const [name, rt] of Object.entries(runtimes)) {
     test(`${name} over ${transport}: user stream with reconnect, exact callbacks, close()`, async () => {
       if (name !== 'node') expect(existsSync(rt.cmd), `${rt.cmd} (installed by npm ci)`).toBe(true);
@@ -55,10 +57,18 @@ describe('the built package in real runtimes', { timeout: 30_000 }, () => {
       expect(result.globals.document, 'no DOM in this runtime').toBe('undefined');
       const { code, signal } = await Promise.race([
         run.exited,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${name} did not exit after RESULT`)), 10_000)),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${name} did not exit after RESULT`)), 30_000)),
       ]);
       expect({ code, signal }, run.stderr()).toStrictEqual({ code: 0, signal: null });
       expect(run.stderr()).not.toMatch(/document is not defined|window is not defined|Unhandled|uncaught/i);
     });
   }
+});
+
+test('the Node that runs the fixture is one package.json "engines" admits', () => {
+  const engines = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).engines.node as string;
+  const min = /^>=(\d+)\.(\d+)$/.exec(engines);
+  expect(min, `engines.node is ${engines}`).not.toBeNull();
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+  expect(major > Number(min![1]) || (major === Number(min![1]) && minor >= Number(min![2])), `${process.version} vs ${engines}`).toBe(true);
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { repoRoot } from '../setup/env.mjs';
 import { sleep, startFakeMastodon, until, type FakeMastodon } from '../kit/index.js';
+import { markerCount, wsCommands } from '../kit/ws-markers.js';
 
 /** An 18-digit status id above 2^53: JSON.parse would round it to …640. */
 export const BIG_ID = '117024248092393661';
@@ -56,7 +57,9 @@ export function expectWebSocketTraffic(fake: Fake, connections: number, tokenIn:
   }
   const sockets = [...new Set(fake.wsMessages.map((m) => m.socketId))];
   expect(sockets).toHaveLength(connections);
-  expect(fake.wsMessages.map((m) => m.message)).toStrictEqual(Array(connections).fill({ type: 'subscribe', stream: 'user' }));
+  // Each socket: its subscribe, then the marker that settles it (and maybe liveness markers).
+  expect(wsCommands(fake)).toStrictEqual(Array(connections).fill({ type: 'subscribe', stream: 'user' }));
+  expect(markerCount(fake)).toBeGreaterThanOrEqual(connections);
   for (const r of fake.requests) expect(r.url).not.toContain(fake.token);
   expect(fake.requests.filter((r) => r.kind === 'sse')).toStrictEqual([]);
 }
@@ -81,7 +84,7 @@ export class Lines {
   }
 
   /** Waits for the first line after the cursor that matches, and moves the cursor past it. */
-  async waitFor(pattern: RegExp | string, timeoutMs = 10_000, opts: { fromStart?: boolean } = {}): Promise<RegExpMatchArray> {
+  async waitFor(pattern: RegExp | string, timeoutMs = 30_000, opts: { fromStart?: boolean } = {}): Promise<RegExpMatchArray> {
     const re = typeof pattern === 'string' ? new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : pattern;
     const end = Date.now() + timeoutMs;
     for (;;) {
@@ -136,7 +139,7 @@ export async function driveUserScenario(fake: Fake, lines: Lines, runtime: strin
     await lines.waitFor(/^GOT heartbeat \d+$/);
   } else {
     // WebSocket has no heartbeat lines: the subscription at the fake says the stream is up.
-    await fake.waitForSubscriptions(1, { timeoutMs: 10_000 });
+    await fake.waitForSubscriptions(1, { timeoutMs: 30_000 });
   }
   expect(streamConnects(fake, transport)).toBe(1);
 
@@ -147,23 +150,23 @@ export async function driveUserScenario(fake: Fake, lines: Lines, runtime: strin
   fake.publish({ stream: 'user' }, 'delete', BIG_ID);
   await lines.waitFor(`GOT delete ${BIG_ID}`);
   // At least one real `:thump` heartbeat besides the greeting (heartbeatMs: 200).
-  if (sse) await lines.waitFor(/^GOT heartbeat ([2-9]|\d\d+)$/, 5_000, { fromStart: true });
+  if (sse) await lines.waitFor(/^GOT heartbeat ([2-9]|\d\d+)$/, 20_000, { fromStart: true });
 
   fake.dropConnections();
   if (sse) {
-    await until(() => userStreamGets(fake) === 2, { what: 'the reconnect request (a second GET /api/v1/streaming/user)', timeoutMs: 10_000 });
+    await until(() => userStreamGets(fake) === 2, { what: 'the reconnect request (a second GET /api/v1/streaming/user)', timeoutMs: 30_000 });
     // The client reconnects only after it has read the first connection to its end, so any
     // heartbeat from now on comes from the new connection.
     await lines.skipToEnd();
-    await lines.waitFor(/^GOT heartbeat \d+$/, 10_000);
+    await lines.waitFor(/^GOT heartbeat \d+$/, 30_000);
   } else {
-    await until(() => wsUpgrades(fake).length === 2 && fake.wsMessages.length === 2 && fake.subscriptions() === 1, { what: 'the reconnect (a second upgrade, subscribed to user again)', timeoutMs: 10_000 });
+    await until(() => wsUpgrades(fake).length === 2 && fake.wsMessages.filter((x) => x.message.type === 'subscribe').length === 2 && fake.subscriptions() === 1, { what: 'the reconnect (a second upgrade, subscribed to user again)', timeoutMs: 30_000 });
     expect(fake.wsConnections(), 'one socket at a time').toBe(1);
   }
   const s2 = fake.postStatus();
   await lines.waitFor(`GOT update ${s2.id}`);
 
-  const m = await lines.waitFor(/^RESULT (.*)$/, 15_000);
+  const m = await lines.waitFor(/^RESULT (.*)$/, 30_000);
   const result = JSON.parse(m[1]!) as ScenarioResult;
 
   if (sse) expect(result.heartbeats, 'greeting + heartbeats on both connections').toBeGreaterThanOrEqual(3);
@@ -194,7 +197,7 @@ export async function driveUserScenario(fake: Fake, lines: Lines, runtime: strin
   expect(BigInt(BIG_ID) > 2n ** 53n).toBe(true);
   expect(streamConnects(fake, transport), 'exactly one reconnect').toBe(2);
   // close() aborted the request: the fake sees no open stream any more.
-  await until(() => openConnections(fake) === 0, { what: 'the fake to see the stream closed', timeoutMs: 5_000 });
+  await until(() => openConnections(fake) === 0, { what: 'the fake to see the stream closed', timeoutMs: 20_000 });
   return result;
 }
 

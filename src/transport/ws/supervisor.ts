@@ -1,0 +1,268 @@
+import { backoffMs } from '../../backoff.js';
+import { MastodonError } from '../../errors/MastodonError.js';
+import { MastodonMalformedEventError } from '../../errors/MastodonMalformedEventError.js';
+import { MastodonNetworkError } from '../../errors/MastodonNetworkError.js';
+import type { ResolvedStreamOptions } from '../../options.js';
+import { toPayload } from '../../payload.js';
+import { abortController, clearTimer, defaultWebSocket, now, random, setTimer, type TimerId } from '../../platform.js';
+import { ssePath, type StreamSpec } from '../../streams.js';
+import { errorFromResponse, refusal } from '../response-error.js';
+import type { ClientContext, ConnectionHooks } from '../types.js';
+import { openSocket, PATH, type Socket } from './adapter.js';
+import { frame, keyOf, ledger, State, type Ledger } from './ledger.js';
+
+/** One `connect()` call: one handle's current attempt on the shared socket. */
+interface Sub {
+  _key: string;
+  _spec: StreamSpec;
+  _hooks: ConnectionHooks;
+  _o: ResolvedStreamOptions;
+  _open?: boolean;
+  /** Settles the `connect()` promise; without an error it resolves (a clean end). */
+  _done: (err?: MastodonError) => void;
+}
+
+/** No socket, and no sign that the server refused the token. */
+const unreachable = (): MastodonNetworkError => new MastodonNetworkError('Could not connect to ' + PATH);
+
+/**
+ * The one owner of a client's socket to `/api/v1/streaming`. Handles attach an attempt
+ * (`connect`) and detach it (abort); the supervisor opens the socket for the first, subscribes
+ * what the attempts want (two handles on one hashtag: one subscribe), unsubscribes what none
+ * wants, closes the socket with the last, and after a drop ends every attempt with the same
+ * error. It keeps the one back-off clock: `wait()` tells every handle when the socket may be
+ * tried again (failures in a row, `Retry-After`), so twenty handles make the attempts of one.
+ *
+ * Who a refusal belongs to: see `Ledger`.
+ *
+ * Liveness: any frame counts, and so does the server's ping where the class shows it (`ws`;
+ * Mastodon pings every 30 s). A socket quiet for a third of the shortest `timeoutSec` (at most
+ * 20 s) is asked for a sign of life that every runtime can see: a marker (see `Ledger`), which
+ * Mastodon answers with a message. A healthy quiet stream thus stays receiving, and a dead
+ * peer stays silent: the handles' read timeout ends the socket within `timeoutSec`. The same
+ * traffic keeps a Chrome MV3 service worker awake.
+ */
+export class WsTransport {
+  declare readonly connect: (spec: StreamSpec, hooks: ConnectionHooks, signal: AbortSignal, o: ResolvedStreamOptions) => Promise<void>;
+  /** The wait (ms) before a handle's next attempt after `error`; undefined: the failure was the handle's own. */
+  declare readonly wait: (error: unknown) => number | undefined;
+
+  constructor(c: ClientContext) {
+    const o = c._o;
+    // Throws at once in a runtime without WebSocket when none was passed.
+    const WS: any = o.WebSocket ?? defaultWebSocket();
+    const subs = new Set<Sub>();
+    /** The socket; `{}` while on its way (discovery); undefined when there is none. */
+    let ws: Socket | {} | undefined;
+    /** The subscription table of the current socket (a new one per socket). */
+    let book: Ledger = ledger();
+    /** The one timer of the open socket: liveness. */
+    let timer: TimerId | undefined;
+    /** When a frame (or a ping) last came; when the socket opened (0: it is not open). */
+    let last = 0;
+    let openedAt = 0;
+    /** Back-off: failures of the socket in a row, no new socket before `until`; the error of the last drop. */
+    let failures = 0;
+    let until = 0;
+    let dropped: unknown;
+    /** The HTTP probe after a refused upgrade, aborted by a reset. */
+    let probing: AbortController | undefined;
+
+    const send = (text: string): void => (ws as Socket)._send(text);
+
+    const alive = (): void => {
+      last = now();
+      for (const sub of subs) sub._hooks.activity();
+    };
+
+    const opened = (sub: Sub): void => {
+      if (!sub._open) {
+        sub._open = true;
+        sub._hooks.open();
+        // A settled subscribe is this stream's greeting (SSE's `:)`): the socket is receiving.
+        sub._hooks.activity();
+      }
+    };
+
+    /** Sends what is due; opens the attempts whose stream has settled. */
+    const pump = (): void => {
+      if (!openedAt) return;
+      const next = book._next(subs);
+      if (next) {
+        for (const k of next[0]) send(frame('subscribe', book._on.get(k)![0]));
+        send(next[1]);
+      }
+      // Settled or proven (State.Flying is 0).
+      for (const sub of subs) if (book._on.get(sub._key)?.[1]) opened(sub);
+    };
+
+    const tick = (): void => {
+      // A third of the shortest timeoutSec, at most 20 s: two signs of life fit in any timeout.
+      let period = 20000;
+      for (const sub of subs) period = Math.min(period, (sub._o.timeoutSec * 1000) / 3);
+      const quiet = now() - last;
+      if (quiet >= period) {
+        const probe = book._probe();
+        if (probe) send(probe);
+        // A server that answers no marker (not Mastodon) would leave a batch unsettled: settle it.
+        else if (book._flying) {
+          book._answered();
+          pump();
+        }
+      }
+      timer = setTimer(tick, period - (quiet % period));
+    };
+
+    /** One attempt ends: the stream is unsubscribed when no other attempt needs it; the socket closes with the last. */
+    const end = (sub: Sub, err?: MastodonError): void => {
+      if (!subs.delete(sub)) return;
+      sub._done(err);
+      const key = sub._key;
+      if (!subs.size) reset();
+      else if (book._on.has(key) && ![...subs].some((s) => s._key == key)) {
+        if (openedAt) send(frame('unsubscribe', book._on.get(key)![0]));
+        book._on.delete(key);
+      }
+    };
+
+    /** The socket is gone: the back-off clock moves, then every attempt ends with `err` (none: a clean end). */
+    const drop = (err?: MastodonError): void => {
+      // (There is an attempt: the socket is reset when the last one leaves.)
+      const [{ _o: so }] = subs as unknown as [Sub];
+      const wait = so.reconnectAsyncWaitSec;
+      // A socket that stayed open for the base wait was healthy: the next one may open at once.
+      failures = openedAt && now() - openedAt >= wait * 1000 ? 0 : failures + 1;
+      until = now() + backoffMs(failures, wait, so.reconnectAsyncMaxWaitSec, random(), (err as MastodonNetworkError)?.retryAfterSec);
+      dropped = err;
+      reset();
+      for (const s of subs) end(s, err);
+    };
+
+    const reset = (): void => {
+      const old = ws;
+      clearTimer(timer);
+      probing?.abort();
+      timer = ws = probing = undefined;
+      openedAt = 0;
+      book = ledger();
+      (old as Socket | undefined)?._end?.();
+    };
+
+    const message = (data: string): void => {
+      alive();
+      let m: any;
+      try {
+        // The message itself read as event data (as JSON.parse would read it: as a string): JSON, else
+        // `Bad JSON` (bare digits stay a string, ignored below as a number would be).
+        m = toPayload('', '' + data);
+      } catch (err) {
+        return drop(err as MastodonError);
+      }
+      let to: string | undefined;
+      let err: MastodonError | undefined;
+      const error = m?.error;
+      if (typeof error == 'string') {
+        // A marker's answer has no status; a refused subscribe has one.
+        const blamed = m.status === undefined ? book._answered() : book._refused(error);
+        if (blamed) err = refusal('Subscribe to ' + blamed[1][0].join(' '), m.status, error);
+        to = blamed?.[0];
+      } else if (typeof m?.event == 'string') {
+        const e = book._on.get((to = keyOf(m.stream)));
+        if (e) e[1] = State.Proven;
+      } else return;
+      for (const sub of subs)
+        if (sub._key == to)
+          try {
+            if (err) throw err;
+            if (data.length > sub._o.maxEventBytes) throw new MastodonMalformedEventError('Event too large');
+            // The payload is a string holding the JSON: parsed once more, ids kept as strings.
+            const payload = typeof m.payload == 'string' ? toPayload(m.event, m.payload) : m.payload;
+            // An event proves the subscribe worked, even before its marker is answered.
+            opened(sub);
+            sub._hooks.event(m.event, payload, m.stream);
+          } catch (e) {
+            end(sub, e as MastodonError);
+          }
+      // A batch settled, or a refusal ended a stream or asked for rechecks: what is due now.
+      if (typeof error == 'string') pump();
+    };
+
+    /**
+     * A browser shows a refused upgrade only as close 1006. So: an HTTP GET of the first
+     * stream's SSE path with the token in the header; a 401 (fatal) or a 429 (`Retry-After`)
+     * there is the answer. Bounded by the first attempt's `timeoutSec`, aborted by a reset
+     * (close()), and reads at most a few KiB of the body.
+     */
+    const probe = async (base: string): Promise<MastodonNetworkError> => {
+      const [sub] = subs;
+      const path = ssePath(sub!._spec);
+      const token = o.accessToken;
+      const ac = (probing = abortController());
+      const t = setTimer(() => ac.abort(), sub!._o.timeoutSec * 1000);
+      try {
+        const res = await c._fetch()(base + path, {
+          headers: token ? { Authorization: 'Bearer ' + token } : {},
+          credentials: 'omit',
+          signal: ac.signal,
+        });
+        if (res.status == 401 || res.status == 429) return await errorFromResponse(res, path);
+        void res.body?.cancel().catch(() => {});
+      } catch {
+        // unreachable: a network failure, or timed out
+      } finally {
+        clearTimer(t);
+      }
+      return unreachable();
+    };
+
+    /** Opens the socket that `me` stands for until it exists. */
+    const open = async (me: object): Promise<void> => {
+      const base = await c._base();
+      if (ws !== me) return;
+      // The first attempt's limit is the socket's (`ws` refuses a longer frame unread).
+      const s: Socket = (ws = openSocket(WS, base, o.accessToken, o.userAgent, o.tokenInQuery, [...subs][0]!._o.maxEventBytes, {
+        _open: () => {
+          if (ws !== s) return;
+          openedAt = now();
+          alive();
+          tick();
+          pump();
+        },
+        _message: (data) => ws === s && message(data),
+        _alive: () => ws === s && alive(),
+        _close: async (code, refused) => {
+          if (ws !== s) return;
+          // A killed session closes with 1005: a clean end, as an SSE stream's end. (1009: a
+          // frame over maxPayload, refused by `ws` from its header, before reading it.)
+          const err = openedAt
+            ? code == 1005
+              ? undefined
+              : new MastodonNetworkError(`${PATH} closed with code ${code}`)
+            : (refused ?? (await probe(base)));
+          if (ws === s) drop(err);
+        },
+      }));
+    };
+
+    // (Negative once the wait is over: the handle then tries at once.)
+    this.wait = (e) => (ws && e !== dropped ? undefined : until - now());
+
+    this.connect = (spec, hooks, signal, so) =>
+      new Promise((resolve, reject) => {
+        const sub: Sub = { _key: keyOf(spec), _spec: spec, _hooks: hooks, _o: so, _done: (err) => (err ? reject(err) : resolve()) };
+        // A handle that gives up on a working socket (read timeout, frozen runtime, `online`)
+        // says so by aborting with its error: the socket is suspect for every stream on it.
+        // The handle aborts every attempt once it is over: the listener then finds the sub gone.
+        // (The handle gives each attempt a signal of its own: `onabort` is ours.)
+        signal.onabort = () => (signal.reason instanceof MastodonError && sub._open ? drop(signal.reason) : end(sub));
+        subs.add(sub);
+        if (ws) pump();
+        else {
+          // Marks the socket as on its way until the real one exists.
+          const me = (ws = {});
+          // No cause: a runtime's message may quote the URL or the subprotocol, and so the token.
+          open(me).catch(() => ws === me && drop(unreachable()));
+        }
+      });
+  }
+}

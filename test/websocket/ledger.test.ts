@@ -1,0 +1,98 @@
+// The subscription table and refusal attribution of one socket (src/transport/ws/ledger.ts),
+// alone: no socket, no clock. What goes out, in order, and who each refusal is blamed on.
+import { describe, expect, test } from 'vitest';
+import { frame, keyOf, ledger, State } from '../../src/transport/ws/ledger.js';
+import { streamSpec, type StreamSpec } from '../../src/streams.js';
+
+const MARKER = '{"type":"unsubscribe","stream":"ping"}';
+const LIST_MARKER = '{"type":"unsubscribe","stream":"list","list":"0"}';
+const want = (...specs: StreamSpec[]) => specs.map((s) => ({ _key: keyOf(s), _spec: s }));
+const user = streamSpec('user');
+const cats = streamSpec('hashtag', { tag: 'Cats' });
+const l98 = streamSpec('list', { list: '98' });
+const l99 = streamSpec('list', { list: '99' });
+const NOT_LIST = 'Not authorized to stream this list';
+const states = (l: ReturnType<typeof ledger>) => Object.fromEntries([...l._on].map(([k, [, st]]) => [k, st]));
+
+describe('ledger', () => {
+  test('frames: subscribe and unsubscribe as Mastodon reads them; hashtag keys ignore case', () => {
+    expect(frame('subscribe', cats)).toBe('{"type":"subscribe","stream":"hashtag","tag":"Cats"}');
+    expect(frame('unsubscribe', l99)).toBe('{"type":"unsubscribe","stream":"list","list":"99"}');
+    expect(frame('subscribe', user)).toBe('{"type":"subscribe","stream":"user"}');
+    expect(keyOf(cats)).toBe(keyOf(['hashtag', 'CATS']));
+  });
+
+  test('one batch per round trip: what is wanted goes out with one marker; nothing more until it is answered', () => {
+    const l = ledger();
+    expect(l._next(want(user, cats))).toEqual([[keyOf(user), keyOf(cats)], MARKER]);
+    expect(l._next(want(user, cats, l99))).toBeUndefined();
+    expect(states(l)).toEqual({ [keyOf(user)]: State.Flying, [keyOf(cats)]: State.Flying });
+    l._answered();
+    expect(states(l)).toEqual({ [keyOf(user)]: State.Settled, [keyOf(cats)]: State.Settled });
+    // A batch with a list ends with the marker that takes the list's (database) road.
+    expect(l._next(want(user, cats, l99))).toEqual([[keyOf(l99)], LIST_MARKER]);
+    expect(l._next(want(user, cats, l99))).toBeUndefined();
+  });
+
+  test('a refusal in flight that names a list is the only list of the batch', () => {
+    const l = ledger();
+    l._next(want(user, l99, cats));
+    const blamed = l._refused(NOT_LIST);
+    expect(blamed).toEqual([keyOf(l99), [l99, State.Flying]]);
+    expect(l._on.has(keyOf(l99))).toBe(false);
+    l._answered();
+    expect(states(l)).toEqual({ [keyOf(user)]: State.Settled, [keyOf(cats)]: State.Settled });
+  });
+
+  test('two lists in flight and two refusals: each list is rechecked alone, then blamed exactly', () => {
+    const l = ledger();
+    l._next(want(user, l98, l99));
+    expect(l._refused(NOT_LIST)).toBeUndefined();
+    expect(l._refused(NOT_LIST)).toBeUndefined();
+    l._answered();
+    expect(states(l)).toEqual({ [keyOf(user)]: State.Settled, [keyOf(l98)]: State.Flying, [keyOf(l99)]: State.Flying });
+    expect(l._next(want(user, l98, l99))).toEqual([[keyOf(l98)], LIST_MARKER]);
+    expect(l._refused(NOT_LIST)?.[0]).toBe(keyOf(l98));
+    l._answered();
+    expect(l._next(want(user, l99))).toEqual([[keyOf(l99)], LIST_MARKER]);
+    // 99 was fine after all: its marker comes back with no refusal.
+    l._answered();
+    expect(states(l)).toEqual({ [keyOf(user)]: State.Settled, [keyOf(l99)]: State.Settled });
+    expect(l._next(want(user, l99))).toBeUndefined();
+  });
+
+  test('a stream proven by an event is never blamed; a refusal nobody can have earned blames nobody', () => {
+    const l = ledger();
+    l._next(want(user, cats));
+    l._on.get(keyOf(cats))![1] = State.Proven;
+    // Only the user stream is left: it is the one.
+    expect(l._refused('An unexpected error occurred')?.[0]).toBe(keyOf(user));
+    l._answered();
+    // A late refusal about a list: there is no list, so nobody.
+    expect(l._refused(NOT_LIST)).toBeUndefined();
+    expect(states(l)).toEqual({ [keyOf(cats)]: State.Proven });
+    expect(l._next(want(cats))).toBeUndefined();
+  });
+
+  test('a late refusal (after the marker) with several settled suspects rechecks them; a single one is blamed', () => {
+    const l = ledger();
+    l._next(want(user, cats, l99));
+    l._answered();
+    expect(l._refused(NOT_LIST)?.[0]).toBe(keyOf(l99));
+    expect(l._refused('Access token does not have the required scopes')).toBeUndefined();
+    expect(states(l)).toEqual({ [keyOf(user)]: State.Flying, [keyOf(cats)]: State.Flying });
+    expect(l._next(want(user, cats))).toEqual([[keyOf(user)], MARKER]);
+  });
+
+  test('probes: one marker at a time, and none while a batch awaits its own', () => {
+    const l = ledger();
+    expect(l._probe()).toBe(MARKER);
+    expect(l._probe()).toBeUndefined();
+    l._answered();
+    l._next(want(user));
+    expect(l._probe()).toBeUndefined();
+    l._answered();
+    expect(states(l)).toEqual({ [keyOf(user)]: State.Settled });
+    expect(l._probe()).toBe(MARKER);
+  });
+});
