@@ -447,7 +447,7 @@ describe('catchUp sources for every stream', () => {
 describe('catchUp over the WebSocket transport', () => {
   it('fills the gap of every stream on the shared socket after it drops', async () => {
     const f = await start();
-    const mastodon = new Mastodon({ apiBaseUrl: f.apiUrl, accessToken: f.token, transport: 'websocket', WebSocket, keepaliveSec: 60 } as MastodonOptions);
+    const mastodon = new Mastodon({ apiBaseUrl: f.apiUrl, accessToken: f.token, transport: 'websocket', WebSocket } as MastodonOptions);
     const user = recorder();
     const cats = recorder();
     await baselined(keep(mastodon.streamUser(user.listener, OPTS)), 2);
