@@ -352,6 +352,7 @@ describe('catchUp when REST refuses', () => {
   it('429 with a short Retry-After: not retried (the client-wide budget paces catch-ups), an error gap', async () => {
     const { fake, rec, s1 } = await gapAfter((f) => f.failNextRest(1, 429, { retryAfter: 1 }));
     await until(() => rec.gaps.length === 1, { what: 'the gap' });
+    await until(() => restUrls(fake).length === 2, { what: 'the notifications page after the gap' });
     expect(rec.gaps[0]).toMatchObject({ timeline: '/api/v1/timelines/home', reason: 'error', sinceId: s1.id });
     expect((rec.gaps[0]!.error as MastodonAPIError).status).toBe(429);
     expect(restUrls(fake)).toEqual([`/api/v1/timelines/home?min_id=${s1.id}&limit=40`, '/api/v1/notifications?min_id=0&limit=80']);
