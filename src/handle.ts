@@ -6,6 +6,7 @@ import { redact } from './errors/redact.js';
 import type { StreamName } from './events.js';
 import type { Dispatcher } from './listener.js';
 import type { ResolvedStreamOptions } from './options.js';
+import type { StreamPosition } from './position.js';
 import { abortController, clock, onOnline, setTimer, type TimerId } from './platform.js';
 import type { StreamSpec } from './streams.js';
 import type { ConnectionHooks, Transport } from './transport/types.js';
@@ -20,6 +21,8 @@ export interface StreamHandle {
   isReceiving(): boolean;
   /** Resolves (never rejects) when the handle stops being alive. */
   readonly done: Promise<void>;
+  /** With `catchUp`: where the stream stands, to resume from with `catchUp: { from }` (also after `close()`); otherwise undefined. */
+  position(): StreamPosition | undefined;
 }
 
 export type HandleState = 'connecting' | 'open' | 'waiting' | 'closed';
@@ -35,6 +38,7 @@ export interface EventGate {
   event(name: string, payload: unknown, stream: StreamName): void;
   /** The handle stopped for good. */
   close(): void;
+  position(): StreamPosition;
 }
 
 /** Marks a failure after which the reconnect is immediate and is no failure of the server's. */
@@ -59,6 +63,7 @@ export class Stream implements StreamHandle {
   declare close: () => void;
   declare isAlive: () => boolean;
   declare isReceiving: () => boolean;
+  declare position: () => StreamPosition | undefined;
 
   constructor(transport: Transport, spec: StreamSpec, d: Dispatcher, o: ResolvedStreamOptions, token?: string, gate?: EventGate) {
     let attempt: AbortController | undefined;
@@ -85,6 +90,8 @@ export class Stream implements StreamHandle {
     const alive = (this.isAlive = () => this.state != 'closed');
 
     // (`last` is 0 until bytes came: now − 0 is past any timeout.)
+    this.position = () => gate?.position();
+
     this.isReceiving = () => this.state == 'open' && clock.now() - last < o.timeoutSec * 1000;
 
     /** Ends the current attempt with `error` as its reason (which tells a shared socket that its connection failed). */

@@ -1,6 +1,7 @@
 import type { StreamEvent, StreamName } from './events.js';
 import type { Stream } from './handle.js';
-import { methodNameFor, StreamListener, type Listener } from './listener.js';
+import { methodNameFor, StreamListener, type CatchUpGap, type Listener } from './listener.js';
+import type { StreamPosition } from './position.js';
 
 /** An event `mastodon.stream()` does not know by name, yielded rather than dropped. */
 export interface UnknownStreamEvent {
@@ -12,6 +13,23 @@ export interface UnknownStreamEvent {
 }
 
 /**
+ * A catch-up gap (see `onCatchUpGap`), yielded in its place among the events. `event` is
+ * `null`, which no event name can be, so a server event can never look like a gap.
+ */
+export interface StreamGap {
+  event: null;
+  gap: CatchUpGap;
+}
+
+/**
+ * What `mastodon.stream()` returns: the events (and, with `catchUp`, the gaps), and `position()`
+ * as on a handle.
+ */
+export interface StreamIterator<T = StreamEvent | UnknownStreamEvent | StreamGap> extends AsyncIterableIterator<T> {
+  position(): StreamPosition | undefined;
+}
+
+/**
  * The events `StreamEventMap` names are exactly those `StreamListener` has a method for, so
  * the class doubles as the list (no second table to keep in step).
  */
@@ -20,25 +38,30 @@ const known = (name: string): boolean => {
   return !!method && typeof (StreamListener.prototype as unknown as Record<string, unknown>)[method] == 'function';
 };
 
-type Item = StreamEvent | UnknownStreamEvent;
+type Item = StreamEvent | UnknownStreamEvent | StreamGap;
 
 /**
  * Turns a listener-driven stream into an async iterator. Events queue until the consumer asks
  * for them; the queue is the consumer's to drain (a consumer that never reads lets it grow).
  */
-export function iterate(start: (listener: Listener) => Stream): AsyncIterableIterator<Item> {
+export function iterate(start: (listener: Listener) => Stream): StreamIterator {
   const queue: Item[] = [];
   let head = 0;
   /** The pending `next()`'s resolve: given a value, or the promise `end()` makes (resolving with a rejected promise rejects). */
   let waiting: ((r: IteratorResult<Item> | Promise<IteratorResult<Item>>) => void) | undefined;
   let finished = false;
 
+  /** The pending `next()`, taken (it is answered once). */
+  const take = () => {
+    const w = waiting;
+    waiting = undefined;
+    return w;
+  };
+
   const push = (item: Item) => {
-    if (waiting) {
-      const w = waiting;
-      waiting = undefined;
-      w({ value: item, done: false });
-    } else queue.push(item);
+    const w = take();
+    if (w) w({ value: item, done: false });
+    else queue.push(item);
   };
 
   const stream = start({
@@ -49,24 +72,25 @@ export function iterate(start: (listener: Listener) => Stream): AsyncIterableIte
           : { event: 'unknown', name, payload, stream },
       );
     },
+    onCatchUpGap(gap) {
+      push({ event: null, gap });
+    },
   });
 
   /** The end: the error that ended the stream, thrown once (taken off the handle), else done. */
-  const end = (): Promise<IteratorResult<Item>> => {
+  const end = async (): Promise<IteratorResult<Item>> => {
     finished = true;
     const err = stream.error;
     stream.error = undefined;
-    return err ? Promise.reject(err) : Promise.resolve({ value: undefined, done: true });
+    if (err) throw err;
+    return { value: undefined, done: true };
   };
 
   // When the handle ends, a pending `next()` learns it.
-  void stream.done.then(() => {
-    const w = waiting;
-    waiting = undefined;
-    w?.(end());
-  });
+  void stream.done.then(() => take()?.(end()));
 
-  const it: AsyncIterableIterator<Item> = {
+  const it: StreamIterator = {
+    position: () => stream.position(),
     next(): Promise<IteratorResult<Item>> {
       if (head < queue.length) {
         const value = queue[head++]!;
@@ -77,11 +101,10 @@ export function iterate(start: (listener: Listener) => Stream): AsyncIterableIte
       return new Promise((resolve) => (waiting = resolve));
     },
     return(): Promise<IteratorResult<Item>> {
-      finished = true;
       stream.error = undefined;
       stream.close();
       queue.length = head = 0;
-      return Promise.resolve({ value: undefined, done: true });
+      return end();
     },
     [Symbol.asyncIterator]() {
       return it;

@@ -1,15 +1,24 @@
 import type { Announcement, AnnouncementReaction, Conversation, Notification, Status } from './entities.js';
 import type { StreamName } from './events.js';
 import { reportError } from './platform.js';
+import type { StreamPosition } from './position.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFn = (...args: unknown[]) => any;
 
 /** Information about items a catch-up could not deliver (see `catchUp`). */
 export interface CatchUpGap {
-  /** The REST timeline that could not be filled, e.g. `/api/v1/timelines/home`. */
+  /** The (first) REST timeline that could not be filled, e.g. `/api/v1/timelines/home`. */
   timeline: string;
-  /** `'cap'`: `catchUpMaxItems` reached; `'error'`: the REST API refused or failed. */
-  reason: 'cap' | 'error';
-  /** The newest id delivered before the gap, when known. */
+  /**
+   * `'cap'`: `catchUpMaxItems` reached; `'error'`: the REST API refused or failed; `'stuck'`: it
+   * made no progress (a page with nothing new, or more than `catchUpMaxItems / 20 + 5` pages).
+   */
+  reason: 'cap' | 'error' | 'stuck';
+  /** The newest id delivered in `timeline` before the gap (`'0'`: none, the timeline was empty): the missing items are newer. */
   sinceId?: string;
+  /** Every timeline with missing items, each with its `sinceId` (several only for `'cap'`: the cap covers all timelines of the stream). */
+  missing: { timeline: string; sinceId?: string }[];
   /** The error, for `reason: 'error'`. */
   error?: unknown;
 }
@@ -37,6 +46,8 @@ export interface Listener {
   onAbort?(err: Error): void;
   onListenerError?(err: unknown, name: string): void;
   onCatchUpGap?(gap: CatchUpGap): void;
+  /** `catchUp`: where the stream stands (see `handle.position()`), at most once a second while it moves. */
+  onPosition?(position: StreamPosition): void;
 }
 
 /**
@@ -79,14 +90,15 @@ export interface CallbackHandlers {
   heartbeatHandler?: () => void;
   abortHandler?: (err: Error) => void;
   anyEventHandler?: (name: string, payload: unknown, forStream: StreamName) => void;
+  notificationsMergedHandler?: (payload: string) => void;
   catchUpGapHandler?: (gap: CatchUpGap) => void;
+  positionHandler?: (position: StreamPosition) => void;
 }
 
 /**
  * Mastodon.py's `CallbackStreamListener`: a listener made of handler functions. Every method
- * but `onUpdate` calls the handler named after it (`onStatusUpdate` → `statusUpdateHandler`,
- * `handleHeartbeat` → `heartbeatHandler`): the constructor makes them from that rule rather
- * than fourteen methods written out, and leaves alone any a subclass overrides.
+ * calls its handler: `onStatusUpdate` → `statusUpdateHandler`, `handleHeartbeat` →
+ * `heartbeatHandler` (defined in one loop rather than written out: smaller).
  */
 export class CallbackStreamListener extends StreamListener {
   readonly handlers: CallbackHandlers;
@@ -94,12 +106,15 @@ export class CallbackStreamListener extends StreamListener {
   constructor(handlers: CallbackHandlers = {}) {
     super();
     this.handlers = handlers;
-    const self = this as unknown as Record<string, unknown>;
-    const base = StreamListener.prototype as unknown as Record<string, unknown>;
-    for (const m of 'StatusUpdate Delete Notification Conversation FiltersChanged Announcement AnnouncementReaction AnnouncementDelete EncryptedMessage UnknownEvent AnyEvent Abort CatchUpGap Heartbeat'.split(' ')) {
-      const k = m == 'Heartbeat' ? 'handleHeartbeat' : 'on' + m;
-      if (self[k] === base[k]) self[k] = (...args: unknown[]) => (handlers as Record<string, ((...a: unknown[]) => void) | undefined>)[m[0]!.toLowerCase() + m.slice(1) + 'Handler']?.(...args);
-    }
+    // Defined on the first construction, not at import, so that an app without a
+    // CallbackStreamListener does not bundle this.
+    const proto = CallbackStreamListener.prototype as unknown as Record<string, unknown>;
+    if (!Object.hasOwn(proto, 'onAbort'))
+      for (const m of [...Object.getOwnPropertyNames(StreamListener.prototype), 'onCatchUpGap', 'onPosition'])
+        if (m[0] != 'c' && m != 'onUpdate')
+          proto[m] = function (this: CallbackStreamListener, ...args: unknown[]) {
+            (this.handlers as Record<string, AnyFn | undefined>)[m[0] == 'o' ? m[2]!.toLowerCase() + m.slice(3) + 'Handler' : 'heartbeatHandler']?.(...args);
+          };
   }
 
   override onUpdate(status: Status): void {
@@ -108,14 +123,11 @@ export class CallbackStreamListener extends StreamListener {
     if (h.localUpdateHandler && !String(status?.account?.acct ?? '').includes('@')) h.localUpdateHandler(status);
   }
 }
-
-export interface CallbackStreamListener {
-  onCatchUpGap(gap: CatchUpGap): void;
-}
+export interface CallbackStreamListener extends Required<Omit<Listener, 'onListenerError'>> {}
 
 // Listener methods that are not event handlers: an event whose name maps onto one of these
 // (`abort` → `onAbort`) is an unknown event, never a call into the listener's machinery.
-const RESERVED = /^on(?:Abort|AnyEvent|UnknownEvent|ListenerError|CatchUpGap)$/;
+const RESERVED = /^on(Abort|AnyEvent|UnknownEvent|ListenerError|CatchUpGap|Position)$/;
 
 // Event name → method name, computed once per distinct name. Mastodon sends a handful of
 // names, so the cache stays tiny; it is capped so a hostile server cannot grow it forever.
@@ -132,7 +144,6 @@ export const methodNameFor = (event: string): string | null => {
   return m;
 };
 
-type AnyFn = (...args: unknown[]) => any;
 
 /**
  * Calls listener methods with error isolation: whatever a method does wrong (throws, throws

@@ -184,7 +184,6 @@ describe('CallbackStreamListener', () => {
       const d = new Dispatcher(new CallbackStreamListener(), ['user']);
       expect(d.event('update', { id: '1' })).toBeUndefined();
       expect(d.event('x', {})).toBeUndefined();
-      // The methods exist (they forward to no handler): call() says so.
       expect(d.call('handleHeartbeat')).toBe(true);
       expect(d.call('onAbort', new Error('gone'))).toBe(true);
       // Nothing was reported as a listener error (a missing handler is not an error).

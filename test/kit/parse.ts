@@ -24,7 +24,7 @@ export function feedParser(
       fed++;
     }
   } catch (error) {
-    d.call('onAbort', error);
+    d.call('onAbort', error as Error);
     return { error, fed };
   }
   return { fed };
