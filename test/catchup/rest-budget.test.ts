@@ -54,7 +54,7 @@ describe('restBudget', () => {
 });
 
 describe('what a resume costs', () => {
-  it('10 minutes away from a busy home timeline (10 posts/s: 6,000 statuses): 12 REST requests with the default cap, 152 to fill all 6,000', async () => {
+  it('10 minutes away from a busy home timeline (10 posts/s: 6,000 statuses): 12 REST requests with the default cap, 152 to fill all 6,000', { timeout: 90_000 }, async () => {
     const f = await start({ rateLimit: { limit: 300, windowMs: 300_000 } });
     const m = new Mastodon({ apiBaseUrl: f.apiUrl, streamingBaseUrl: f.streamingUrl, accessToken: f.token });
     const first = keep(m.streamUser({}, { runAsync: true, catchUp: true }));
