@@ -12,6 +12,9 @@ import { CHROMIUM, CHROMIUM_ARGS, INSTALL_COMMAND } from '../setup/ensure-chromi
 import { repoRoot } from '../setup/env.mjs';
 import { sleep, until, useFakeMastodon } from '../kit/index.js';
 
+// The extension API the worker and the extension page use (only what is called here).
+declare const chrome: { storage: { session: { get(key: string): Promise<Record<string, unknown>> } }; runtime: { sendMessage(m: unknown): Promise<unknown> } };
+
 const { start } = useFakeMastodon();
 let context: BrowserContext | undefined;
 let tmp: string | undefined;
