@@ -95,7 +95,9 @@ export class FakeClock {
 
   /**
    * Moves virtual time forward by `ms`, firing every timer that falls due on the way, in order
-   * (timers set by a firing timer included), with the event loop turned after each one.
+   * (timers set by a firing timer included), with the event loop turned after each instant.
+   * Timers due at the same instant fire together, with no I/O between them, as a runtime's
+   * timer phase runs them.
    */
   async advance(ms: number): Promise<void> {
     const end = this.t + ms;
@@ -103,9 +105,10 @@ export class FakeClock {
     for (;;) {
       const next = this.soonest();
       if (!next || next.at > end) break;
-      this.timers = this.timers.filter((x) => x !== next);
+      const due = this.timers.filter((x) => x.at <= next.at).sort((a, b) => a.at - b.at || a.id - b.id);
+      this.timers = this.timers.filter((x) => !due.includes(x));
       this.t = Math.max(this.t, next.at);
-      next.fn();
+      for (const x of due) x.fn();
       await this.flush();
     }
     this.t = end;
