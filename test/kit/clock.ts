@@ -124,17 +124,22 @@ export class FakeClock {
   }
 
   /**
-   * Runs virtual time along with the test's progress, for end-to-end tests with real I/O:
-   * repeatedly advances `stepMs` and then waits `stepMs` of real time, so virtual time never
-   * runs ahead of real time, and a loaded machine (a stalled event loop, a slow round trip)
-   * slows virtual time down instead of making timers late or timeouts trip. Returns `stop`.
+   * Runs virtual time along with real time, for end-to-end tests with real I/O, but never
+   * faster and never in jumps: every millisecond or so it advances by the real time that passed,
+   * at most `maxStepMs` at once. A loaded machine (a stalled event loop, a process off the CPU)
+   * thus slows virtual time down instead of making timers late, turning a slow round trip into a
+   * read timeout or a stall into a "frozen runtime". Returns `stop`.
    */
-  run(stepMs = 10): () => Promise<void> {
+  run(maxStepMs = 10): () => Promise<void> {
     let stopped = false;
     const loop = (async () => {
+      let last = performance.now();
       while (!stopped && this.saved) {
-        await this.advance(stepMs);
-        await realDelay(stepMs);
+        await realDelay(1);
+        const now = performance.now();
+        const step = Math.min(maxStepMs, now - last);
+        last = now;
+        await this.advance(step);
       }
     })();
     return async () => {
