@@ -14,7 +14,7 @@ const recorder = () => record(['onUpdate', 'onDelete', 'onNotification', 'onUnkn
 
 describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
   const client = (f: FakeMastodon, o: Partial<MastodonOptions> = {}) =>
-    new Mastodon({ apiBaseUrl: f.apiUrl, accessToken: f.token, transport, WebSocket, keepaliveSec: 0.05, ...o } as MastodonOptions);
+    new Mastodon({ apiBaseUrl: f.apiUrl, accessToken: f.token, transport, WebSocket, ...o } as MastodonOptions);
   /** Resolves once the stream is subscribed (WebSocket) or connected (SSE). */
   const ready = (f: FakeMastodon, n = 1) => (transport === 'sse' ? f.waitForConnections(n) : f.waitForSubscriptions(n));
   const isOpen = (h: StreamHandle) => () => h.isReceiving();

@@ -171,6 +171,24 @@ describe('supervisor', () => {
     expect(clock.pending()).toBe(0);
   });
 
+  test('a server that answers no marker (not Mastodon): the batch settles after a third of timeoutSec of quiet', async () => {
+    const t = transport();
+    const a = hooks();
+    const ac = new AbortController();
+    void t.connect(streamSpec('user'), a.h, ac.signal, opts({ timeoutSec: 30 })).catch(() => {});
+    await flush();
+    const [s] = MemorySocket.made;
+    s!.open();
+    await clock.advance(9_999);
+    expect(a.calls).toEqual(['activity']);
+    await clock.advance(1);
+    expect(a.calls).toEqual(['activity', 'open', 'activity']);
+    // Nothing more was sent: the unanswered marker of the batch was the last word.
+    expect(s!.sent).toEqual(['{"type":"subscribe","stream":"user"}', MARKER]);
+    ac.abort();
+    expect(clock.pending()).toBe(0);
+  });
+
   test('one back-off clock: every handle is told the same wait after a socket that never opened; Retry-After wins', async () => {
     const t = transport(MemoryEmitterSocket);
     const errs: unknown[] = [];
