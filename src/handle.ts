@@ -152,8 +152,10 @@ export class Stream implements StreamHandle {
         const t = (last = clock.now());
         if (!seen && t > due) seen = t;
       },
-      // (After close() the dispatcher is inactive: nothing reaches the listener.)
+      // Not after close(): the listener would not get it, but catch-up would count it as
+      // delivered (and its position() move past it).
       event: (name, payload, stream = d.forStream) => {
+        if (!alive()) return;
         if (gate) gate.event(name, payload, stream);
         else d.event(name, payload, stream);
       },
