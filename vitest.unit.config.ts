@@ -9,6 +9,7 @@ const slow = [
   'test/playground.test.ts',
   'test/package-quality.test.ts',
   'test/install.test.ts',
+  'test/catchup/extension-restart.test.ts',
 ];
 
 type Project = { test?: { exclude?: string[] } };
