@@ -5,6 +5,7 @@ import { MastodonReadTimeout } from './errors/MastodonReadTimeout.js';
 import type { StreamName } from './events.js';
 import type { Dispatcher } from './listener.js';
 import type { ResolvedStreamOptions } from './options.js';
+import type { StreamPosition } from './position.js';
 import { abortController, clearTimer, now, onOnline, random, setTimer, type TimerId } from './platform.js';
 import type { StreamSpec } from './streams.js';
 import type { ConnectionHooks, Transport } from './transport/types.js';
@@ -19,6 +20,8 @@ export interface StreamHandle {
   isReceiving(): boolean;
   /** Resolves (never rejects) when the handle stops being alive. */
   readonly done: Promise<void>;
+  /** With `catchUp`: where the stream stands, to resume from with `catchUp: { from }` (also after `close()`); otherwise undefined. */
+  position(): StreamPosition | undefined;
 }
 
 export type HandleState = 'connecting' | 'open' | 'waiting' | 'closed';
@@ -34,6 +37,7 @@ export interface EventGate {
   event(name: string, payload: unknown, stream: StreamName): void;
   /** The handle stopped for good. */
   close(): void;
+  position(): StreamPosition;
 }
 
 /** Marks a failure after which the reconnect is immediate and is no failure of the server's. */
@@ -103,7 +107,7 @@ export class Stream implements StreamHandle {
         if (this.gate) this.gate.event(name, payload, stream);
         else d.event(name, payload, stream);
       },
-      heartbeat: () => d.heartbeat(),
+      heartbeat: () => d.call('handleHeartbeat'),
     };
   }
 
@@ -136,6 +140,10 @@ export class Stream implements StreamHandle {
 
   isAlive(): boolean {
     return this.state != 'closed';
+  }
+
+  position(): StreamPosition | undefined {
+    return this.gate?.position();
   }
 
   isReceiving(): boolean {
@@ -178,7 +186,7 @@ export class Stream implements StreamHandle {
         error = new MastodonNetworkError('The server ended the stream');
       }
       this._scrub(error);
-      this._d.abort(error);
+      this._d.call('onAbort', error);
       if (this._closed()) return;
       if (!o.runAsync) throw error;
       const e = error as MastodonNetworkError;

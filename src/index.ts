@@ -3,4 +3,4 @@
 // same name from `export *`.
 export * from './sse.js';
 export { Mastodon } from './mastodon.js';
-export type { UnknownStreamEvent } from './iterate.js';
+export type { UnknownStreamEvent, StreamGap, StreamIterator } from './iterate.js';

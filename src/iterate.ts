@@ -1,6 +1,7 @@
 import type { StreamEvent, StreamName } from './events.js';
 import type { Stream } from './handle.js';
-import { methodNameFor, StreamListener, type Listener } from './listener.js';
+import { methodNameFor, StreamListener, type CatchUpGap, type Listener } from './listener.js';
+import type { StreamPosition } from './position.js';
 
 /** An event `mastodon.stream()` does not know by name, yielded rather than dropped. */
 export interface UnknownStreamEvent {
@@ -12,6 +13,23 @@ export interface UnknownStreamEvent {
 }
 
 /**
+ * A catch-up gap (see `onCatchUpGap`), yielded in its place among the events. `event` is
+ * `null`, which no event name can be, so a server event can never look like a gap.
+ */
+export interface StreamGap {
+  event: null;
+  gap: CatchUpGap;
+}
+
+/**
+ * What `mastodon.stream()` returns: the events (and, with `catchUp`, the gaps), and `position()`
+ * as on a handle.
+ */
+export interface StreamIterator<T = StreamEvent | UnknownStreamEvent | StreamGap> extends AsyncIterableIterator<T> {
+  position(): StreamPosition | undefined;
+}
+
+/**
  * The events `StreamEventMap` names are exactly those `StreamListener` has a method for, so
  * the class doubles as the list (no second table to keep in step).
  */
@@ -20,13 +38,13 @@ const known = (name: string): boolean => {
   return !!method && typeof (StreamListener.prototype as unknown as Record<string, unknown>)[method] == 'function';
 };
 
-type Item = StreamEvent | UnknownStreamEvent;
+type Item = StreamEvent | UnknownStreamEvent | StreamGap;
 
 /**
  * Turns a listener-driven stream into an async iterator. Events queue until the consumer asks
  * for them; the queue is the consumer's to drain (a consumer that never reads lets it grow).
  */
-export function iterate(start: (listener: Listener) => Stream): AsyncIterableIterator<Item> {
+export function iterate(start: (listener: Listener) => Stream): StreamIterator {
   const queue: Item[] = [];
   let head = 0;
   let waiting: ((r: IteratorResult<Item>) => void) | undefined;
@@ -49,6 +67,9 @@ export function iterate(start: (listener: Listener) => Stream): AsyncIterableIte
           : { event: 'unknown', name, payload, stream },
       );
     },
+    onCatchUpGap(gap) {
+      push({ event: null, gap });
+    },
   });
 
   // When the handle ends, a pending `next()` learns it: done, or the error that ended it.
@@ -61,7 +82,8 @@ export function iterate(start: (listener: Listener) => Stream): AsyncIterableIte
     else w({ value: undefined, done: true });
   });
 
-  const it: AsyncIterableIterator<Item> = {
+  const it: StreamIterator = {
+    position: () => stream.position(),
     next(): Promise<IteratorResult<Item>> {
       if (head < queue.length) {
         const value = queue[head++]!;

@@ -1,15 +1,23 @@
 import type { Announcement, AnnouncementReaction, Conversation, Notification, Status } from './entities.js';
 import type { StreamName } from './events.js';
 import { reportError } from './platform.js';
+import type { StreamPosition } from './position.js';
+
+type AnyFn = (...args: unknown[]) => unknown;
 
 /** Information about items a catch-up could not deliver (see `catchUp`). */
 export interface CatchUpGap {
-  /** The REST timeline that could not be filled, e.g. `/api/v1/timelines/home`. */
+  /** The (first) REST timeline that could not be filled, e.g. `/api/v1/timelines/home`. */
   timeline: string;
-  /** `'cap'`: `catchUpMaxItems` reached; `'error'`: the REST API refused or failed. */
-  reason: 'cap' | 'error';
-  /** The newest id delivered before the gap, when known. */
+  /**
+   * `'cap'`: `catchUpMaxItems` reached; `'error'`: the REST API refused or failed; `'stuck'`: it
+   * made no progress (a page with nothing new, or more than `catchUpMaxItems / 20 + 5` pages).
+   */
+  reason: 'cap' | 'error' | 'stuck';
+  /** The newest id delivered in `timeline` before the gap (`'0'`: none, the timeline was empty): the missing items are newer. */
   sinceId?: string;
+  /** Every timeline with missing items, each with its `sinceId` (several only for `'cap'`: the cap covers all timelines of the stream). */
+  missing: { timeline: string; sinceId?: string }[];
   /** The error, for `reason: 'error'`. */
   error?: unknown;
 }
@@ -37,6 +45,8 @@ export interface Listener {
   onAbort?(err: Error): void;
   onListenerError?(err: unknown, name: string): void;
   onCatchUpGap?(gap: CatchUpGap): void;
+  /** `catchUp`: where the stream stands (see `handle.position()`), at most once a second while it moves. */
+  onPosition?(position: StreamPosition): void;
 }
 
 /**
@@ -79,16 +89,31 @@ export interface CallbackHandlers {
   heartbeatHandler?: () => void;
   abortHandler?: (err: Error) => void;
   anyEventHandler?: (name: string, payload: unknown, forStream: StreamName) => void;
+  notificationsMergedHandler?: (payload: string) => void;
   catchUpGapHandler?: (gap: CatchUpGap) => void;
+  positionHandler?: (position: StreamPosition) => void;
 }
 
-/** Mastodon.py's `CallbackStreamListener`: a listener made of handler functions. */
+/**
+ * Mastodon.py's `CallbackStreamListener`: a listener made of handler functions. Every method
+ * calls its handler: `onStatusUpdate` → `statusUpdateHandler`, `handleHeartbeat` →
+ * `heartbeatHandler` (defined in one loop rather than written out: smaller).
+ */
 export class CallbackStreamListener extends StreamListener {
   readonly handlers: CallbackHandlers;
 
   constructor(handlers: CallbackHandlers = {}) {
     super();
     this.handlers = handlers;
+    // Defined on the first construction, not at import, so that an app without a
+    // CallbackStreamListener does not bundle this.
+    const proto = CallbackStreamListener.prototype as unknown as Record<string, unknown>;
+    if (!Object.hasOwn(proto, 'onAbort'))
+      for (const m of [...Object.getOwnPropertyNames(StreamListener.prototype), 'onCatchUpGap', 'onPosition'])
+        if (m[0] != 'c' && m != 'onUpdate')
+          proto[m] = function (this: CallbackStreamListener, ...args: unknown[]) {
+            (this.handlers as Record<string, AnyFn | undefined>)[m[0] == 'o' ? m[2]!.toLowerCase() + m.slice(3) + 'Handler' : 'heartbeatHandler']?.(...args);
+          };
   }
 
   override onUpdate(status: Status): void {
@@ -96,53 +121,15 @@ export class CallbackStreamListener extends StreamListener {
     h.updateHandler?.(status);
     if (h.localUpdateHandler && !String(status?.account?.acct ?? '').includes('@')) h.localUpdateHandler(status);
   }
-  override onStatusUpdate(status: Status): void {
-    this.handlers.statusUpdateHandler?.(status);
-  }
-  override onDelete(statusId: string): void {
-    this.handlers.deleteHandler?.(statusId);
-  }
-  override onNotification(notification: Notification): void {
-    this.handlers.notificationHandler?.(notification);
-  }
-  override onConversation(conversation: Conversation): void {
-    this.handlers.conversationHandler?.(conversation);
-  }
-  override onFiltersChanged(): void {
-    this.handlers.filtersChangedHandler?.();
-  }
-  override onAnnouncement(announcement: Announcement): void {
-    this.handlers.announcementHandler?.(announcement);
-  }
-  override onAnnouncementReaction(reaction: AnnouncementReaction): void {
-    this.handlers.announcementReactionHandler?.(reaction);
-  }
-  override onAnnouncementDelete(announcementId: string): void {
-    this.handlers.announcementDeleteHandler?.(announcementId);
-  }
-  override onEncryptedMessage(message: unknown): void {
-    this.handlers.encryptedMessageHandler?.(message);
-  }
-  override onUnknownEvent(name: string, payload: unknown): void {
-    this.handlers.unknownEventHandler?.(name, payload);
-  }
-  override onAnyEvent(name: string, payload: unknown, forStream: StreamName): void {
-    this.handlers.anyEventHandler?.(name, payload, forStream);
-  }
-  override handleHeartbeat(): void {
-    this.handlers.heartbeatHandler?.();
-  }
-  override onAbort(err: Error): void {
-    this.handlers.abortHandler?.(err);
-  }
-  onCatchUpGap(gap: CatchUpGap): void {
-    this.handlers.catchUpGapHandler?.(gap);
-  }
+
 }
+export interface CallbackStreamListener extends Required<Omit<Listener, 'onListenerError'>> {}
+
+export interface CallbackStreamListener extends Required<Omit<Listener, 'onListenerError'>> {}
 
 // Listener methods that are not event handlers: an event whose name maps onto one of these
 // (`abort` → `onAbort`) is an unknown event, never a call into the listener's machinery.
-const RESERVED = /^on(?:Abort|AnyEvent|UnknownEvent|ListenerError|CatchUpGap)$/;
+const RESERVED = /^on(Abort|AnyEvent|UnknownEvent|ListenerError|CatchUpGap|Position)$/;
 
 // Event name → method name, computed once per distinct name. Mastodon sends a handful of
 // names, so the cache stays tiny; it is capped so a hostile server cannot grow it forever.
@@ -159,7 +146,6 @@ export const methodNameFor = (event: string): string | null => {
   return m;
 };
 
-type AnyFn = (...args: unknown[]) => unknown;
 
 /**
  * Calls listener methods with error isolation: a method that throws does not stop the stream;
@@ -199,14 +185,6 @@ export class Dispatcher {
     this.call('onAnyEvent', name, payload, stream);
     const m = methodNameFor(name);
     if (!(m && (payload === undefined ? this.call(m) : this.call(m, payload)))) this.call('onUnknownEvent', name, payload);
-  }
-
-  heartbeat(): void {
-    this.call('handleHeartbeat');
-  }
-
-  abort(err: Error): void {
-    this.call('onAbort', err);
   }
 
   private _listenerError(err: unknown, method: string): void {

@@ -1,8 +1,9 @@
-import { catchUp } from './catchup.js';
+import { restBudget } from './catchup/budget.js';
+import { catchUp } from './catchup/index.js';
 import { Mastodon as SseMastodon } from './client.js';
 import type { StreamEvent } from './events.js';
 import type { EventGate, Stream } from './handle.js';
-import { iterate, type UnknownStreamEvent } from './iterate.js';
+import { iterate, type StreamIterator, type UnknownStreamEvent } from './iterate.js';
 import type { Dispatcher, Listener } from './listener.js';
 import type { ResolvedStreamOptions, StreamOptions } from './options.js';
 import { streamSpec, type StreamSpec, type StreamType } from './streams.js';
@@ -10,6 +11,8 @@ import type { ClientContext, Transport } from './transport/types.js';
 import { WsTransport } from './transport/ws/supervisor.js';
 
 export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from './client.js';
+
+type StreamParams = { tag?: string; list?: string | { id: string } };
 
 /**
  * The full client: everything of the SSE-only one, plus `transport: 'websocket'` (every stream
@@ -19,24 +22,25 @@ export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from 
 export class Mastodon extends SseMastodon {
   /** The one shared socket of `transport: 'websocket'`. */
   #socket?: WsTransport;
+  /** The REST budget every catch-up of this client shares (see restBudget). */
+  #budget = restBudget();
 
   /**
    * Any stream as an async iterable of typed events: `for await (const e of
    * mastodon.stream('hashtag', { tag: 'cats' }))`. `break` closes the stream, `signal` ends it,
-   * heartbeats are not yielded, an error that ends the stream is thrown from the loop.
+   * heartbeats are not yielded, an error that ends the stream is thrown from the loop. With
+   * `catchUp`, a catch-up gap is yielded as `{ event: null, gap }` (`null` is no event name).
    */
-  stream(
-    name: StreamType,
-    params?: { tag?: string; list?: string | { id: string } },
-    options: Omit<StreamOptions, 'runAsync'> = {},
-  ): AsyncIterableIterator<StreamEvent | UnknownStreamEvent> {
+  stream(name: StreamType, params?: StreamParams, options?: Omit<StreamOptions, 'runAsync'> & { catchUp?: false }): StreamIterator<StreamEvent | UnknownStreamEvent>;
+  stream(name: StreamType, params: StreamParams | undefined, options: Omit<StreamOptions, 'runAsync'>): StreamIterator;
+  stream(name: StreamType, params?: StreamParams, options: Omit<StreamOptions, 'runAsync'> = {}): StreamIterator {
     const spec = streamSpec(name, params);
     return iterate((listener: Listener): Stream => this._start(spec, listener, { ...options, runAsync: true }));
   }
 
   /** @internal */
   protected override _gate(c: ClientContext, d: Dispatcher, spec: StreamSpec, opts: ResolvedStreamOptions): EventGate | undefined {
-    return opts.catchUp ? catchUp(d, spec, c._fetch(), this.apiBaseUrl, c._o.accessToken, opts) : undefined;
+    return opts.catchUp ? catchUp(d, spec, c._fetch(), this.apiBaseUrl, c._o.accessToken, opts, this.#budget) : undefined;
   }
 
   /** @internal */

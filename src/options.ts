@@ -1,4 +1,5 @@
 import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentError.js';
+import type { StreamPosition } from './position.js';
 
 /** Options of every `stream*` method. */
 export interface StreamOptions {
@@ -14,8 +15,12 @@ export interface StreamOptions {
   timeoutSec?: number;
   /** Aborting it equals `close()`; a blocking promise then resolves. */
   signal?: AbortSignal;
-  /** After a reconnect, fetch what the stream missed over REST. Default false. */
-  catchUp?: boolean;
+  /**
+   * After a reconnect, fetch what the stream missed over REST. Default false. `{ from: position }`
+   * (a `handle.position()` of the same stream, saved before a restart): first fill everything
+   * since then. `{ from: undefined }` equals `true`.
+   */
+  catchUp?: boolean | { from?: StreamPosition | null };
   /** Most items one catch-up delivers. Default 400. */
   catchUpMaxItems?: number;
   /** Largest event accepted, bytes; a larger one is malformed (`Event too large`). Default 16 MiB. */

@@ -77,3 +77,6 @@ export const onOnline = (fn: () => void): (() => void) => {
   g().addEventListener?.('online', fn);
   return () => g().removeEventListener?.('online', fn);
 };
+
+/** Byte chunks as text (UTF-8, lenient). */
+export const textOf = (chunks: Uint8Array[]): Promise<string> => new Blob(chunks as BlobPart[]).text();

@@ -4,6 +4,7 @@ export { Mastodon } from './client.js';
 export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from './client.js';
 export type { StreamHandle, HandleState } from './handle.js';
 export type { StreamOptions } from './options.js';
+export type { StreamPosition } from './position.js';
 export {
   StreamListener,
   CallbackStreamListener,

@@ -41,8 +41,7 @@ async function setup(fetchFn?: typeof fetch) {
 async function userStream(fetchFn?: typeof fetch) {
   const { fake, mastodon } = await setup(fetchFn);
   const rec = recorder();
-  keep(mastodon.streamUser(rec.listener, OPTS));
-  await fake.waitForConnections(1);
+  await baselined(keep(mastodon.streamUser(rec.listener, OPTS)), 2);
   return { fake, rec };
 }
 
@@ -54,7 +53,12 @@ async function firstLive(f: FakeMastodon, rec: ReturnType<typeof recorder>) {
 }
 
 const sseRequests = (f: FakeMastodon) => f.requests.filter((r) => r.kind === 'sse').length;
-const restUrls = (f: FakeMastodon, prefix = '/api/v1/') => f.requests.filter((r: RecordedRequest) => r.kind === 'rest' && r.path.startsWith(prefix)).map((r) => r.url);
+/** The catch-up requests (not the baseline `limit=1` requests of the first connection, which have no `min_id`). */
+const restUrls = (f: FakeMastodon, prefix = '/api/v1/') =>
+  f.requests.filter((r: RecordedRequest) => r.kind === 'rest' && r.path.startsWith(prefix) && r.url.includes('min_id=')).map((r) => r.url);
+
+/** Waits until the first connection recorded where each of the stream's `n` timelines stands. */
+const baselined = (h: StreamHandle, n = 1) => until(() => Object.keys(h.position()?.ids ?? {}).length === n, { what: 'the baseline' });
 
 /** Marks a point in the byte stream: when the listener sees this heartbeat, every event before it was handed over. */
 async function fence(f: FakeMastodon, rec: ReturnType<typeof recorder>): Promise<void> {
@@ -129,7 +133,7 @@ describe('catchUp on the user stream', () => {
     let homeRequests = 0;
     const { fake, rec } = await userStream(async (input, init) => {
       const url = String(input);
-      if (url.includes('/api/v1/timelines/home') && homeRequests++ === 0) await homeHeld;
+      if (url.includes('/api/v1/timelines/home?min_id=') && homeRequests++ === 0) await homeHeld;
       return fetch(input, init);
     });
     const s1 = await firstLive(fake, rec);
@@ -157,9 +161,9 @@ describe('catchUp on the user stream', () => {
     fake.stall();
     const missed = Array.from({ length: 85 }, () => fake.postStatus());
     await reconnect(fake);
-    await until(() => rec.log.length === 86 && restUrls(fake).length === 4, { what: 'the catch-up' });
+    await until(() => rec.log.length === 86 && restUrls(fake, '/api/v1/timelines/home').length === 4, { what: 'the catch-up' });
     expect(rec.log).toEqual([s0, ...missed].map((s) => `update ${s.id}`));
-    expect(restUrls(fake)).toEqual([
+    expect(restUrls(fake, '/api/v1/timelines/home')).toEqual([
       `/api/v1/timelines/home?min_id=${s0.id}&limit=40`,
       `/api/v1/timelines/home?min_id=${missed[39].id}&limit=40`,
       `/api/v1/timelines/home?min_id=${missed[79].id}&limit=40`,
@@ -170,8 +174,7 @@ describe('catchUp on the user stream', () => {
   it('stops at catchUpMaxItems with a cap gap, then the stream goes on', async () => {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    keep(mastodon.streamUser(rec.listener, { ...OPTS, catchUpMaxItems: 3 }));
-    await fake.waitForConnections(1);
+    await baselined(keep(mastodon.streamUser(rec.listener, { ...OPTS, catchUpMaxItems: 3 })), 2);
     const s0 = await firstLive(fake, rec);
     fake.stall();
     const missed = Array.from({ length: 5 }, () => fake.postStatus());
@@ -183,33 +186,46 @@ describe('catchUp on the user stream', () => {
       `update ${s0.id}`, `update ${missed[0].id}`, `update ${missed[1].id}`, `update ${missed[2].id}`,
       'gap cap /api/v1/timelines/home', `update ${live.id}`,
     ]);
-    expect(rec.gaps).toEqual([{ timeline: '/api/v1/timelines/home', reason: 'cap', sinceId: missed[2].id }]);
+    expect(rec.gaps).toEqual([{ timeline: '/api/v1/timelines/home', reason: 'cap', sinceId: missed[2].id, missing: [{ timeline: '/api/v1/timelines/home', sinceId: missed[2].id }] }]);
   });
 
   it('reports no gap when exactly catchUpMaxItems were missed', async () => {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    keep(mastodon.streamUser(rec.listener, { ...OPTS, catchUpMaxItems: 2 }));
-    await fake.waitForConnections(1);
+    await baselined(keep(mastodon.streamUser(rec.listener, { ...OPTS, catchUpMaxItems: 2 })), 2);
     const s0 = await firstLive(fake, rec);
     fake.stall();
     const missed = [fake.postStatus(), fake.postStatus()];
     await reconnect(fake);
-    await until(() => restUrls(fake).length === 2, { what: 'the second REST page' });
+    await until(() => restUrls(fake).length === 3, { what: 'the last REST request' });
     const live = fake.postStatus();
     await until(() => rec.log.length === 4, { what: 'a live event' });
     expect(rec.log).toEqual([s0, ...missed, live].map((s) => `update ${s.id}`));
     expect(rec.gaps).toEqual([]);
+    // At the cap, each timeline is only looked at (limit=1): nothing more in either, so no gap.
+    expect(restUrls(fake)).toEqual([
+      `/api/v1/timelines/home?min_id=${s0.id}&limit=40`,
+      `/api/v1/timelines/home?min_id=${missed[1]!.id}&limit=1`,
+      '/api/v1/notifications?min_id=0&limit=1',
+    ]);
   });
 
-  it('fetches nothing when nothing was received before the drop', async () => {
+  it('nothing received before the drop: the catch-up starts where the first connection found the timelines', async () => {
     const { fake, rec } = await userStream();
     fake.stall();
-    fake.postStatus();
+    const missed = fake.postStatus();
     await reconnect(fake);
-    const live = await firstLive(fake, rec);
-    expect(rec.log).toEqual([`update ${live.id}`]);
-    expect(restUrls(fake)).toEqual([]);
+    await until(() => rec.log.length === 1, { what: 'the catch-up' });
+    await until(() => restUrls(fake).length === 3, { what: "the catch-up's last page" });
+    const live = fake.postStatus();
+    await until(() => rec.log.length === 2, { what: 'a live event' });
+    expect(rec.log).toEqual([`update ${missed.id}`, `update ${live.id}`]);
+    // Both timelines were empty when the stream started: '0', everything is newer.
+    expect(restUrls(fake)).toEqual([
+      '/api/v1/timelines/home?min_id=0&limit=40',
+      `/api/v1/timelines/home?min_id=${missed.id}&limit=40`,
+      '/api/v1/notifications?min_id=0&limit=80',
+    ]);
   });
 
   it('a reconnect during a catch-up fetches again before the held events go out', async () => {
@@ -220,7 +236,7 @@ describe('catchUp on the user stream', () => {
     let homeRequests = 0;
     const { fake, rec } = await userStream(async (input, init) => {
       const res = await fetch(input, init);
-      if (String(input).includes('/api/v1/timelines/home') && homeRequests++ === 1) await held;
+      if (String(input).includes('/api/v1/timelines/home?min_id=') && homeRequests++ === 1) await held;
       return res;
     });
     const s1 = await firstLive(fake, rec);
@@ -240,16 +256,15 @@ describe('catchUp on the user stream', () => {
 
     release();
     await until(() => rec.log.length === 5, { what: 'everything' });
-    // The second pass's last page (asked from s5, answered as it arrives) ends the catch-up;
-    // a status posted after it is live, delivered after the held ones.
-    await until(() => restUrls(fake, '/api/v1/timelines/home').length === 4, { what: 'the last home page' });
+    // The held events went out: the catch-up is over, and a status posted now is live.
     const s6 = await marker(fake, rec);
     expect(rec.log).toEqual([s1, s2, s3, s4, s5, s6].map((s) => `update ${s.id}`));
     expect(restUrls(fake, '/api/v1/timelines/home')).toEqual([
       `/api/v1/timelines/home?min_id=${s1.id}&limit=40`,
       `/api/v1/timelines/home?min_id=${s2.id}&limit=40`,
+      // The second pass's page holds s3 and s5, which the connection also received live (held):
+      // the catch-up has reached the live stream, so it asks for no newer page.
       `/api/v1/timelines/home?min_id=${s2.id}&limit=40`,
-      `/api/v1/timelines/home?min_id=${s5.id}&limit=40`,
     ]);
   });
 
@@ -258,8 +273,8 @@ describe('catchUp on the user stream', () => {
     let requested!: () => void;
     const wasRequested = new Promise<void>((r) => (requested = r));
     const { fake, mastodon } = await setup(async (input, init) => {
-      if (String(input).includes('/api/v1/timelines/')) {
-        // A REST request that hangs until it is aborted.
+      if (String(input).includes('/api/v1/timelines/home?min_id=')) {
+        // A catch-up request that hangs until it is aborted.
         const s = (signal = init!.signal!);
         requested();
         return new Promise<Response>((_, reject) => s.addEventListener('abort', () => reject(s.reason)));
@@ -271,8 +286,7 @@ describe('catchUp on the user stream', () => {
     const listener = Object.assign(rec.listener, { onAbort: (e: Error) => calls.push(`abort ${e.message}`) });
     let afterClose = 0;
     const handle = mastodon.streamUser(listener, OPTS);
-    keep(handle);
-    await fake.waitForConnections(1);
+    await baselined(keep(handle), 2);
     const s1 = await firstLive(fake, rec);
     fake.stall();
     fake.postStatus();
@@ -314,7 +328,7 @@ describe('catchUp when REST refuses', () => {
     [503, {}, '/api/v1/timelines/home answered 503', undefined],
     [500, {}, '/api/v1/timelines/home answered 500: An unexpected error occurred', undefined],
     [401, {}, '/api/v1/timelines/home answered 401: The access token is invalid', undefined],
-    [429, { retryAfter: 60 }, '/api/v1/timelines/home answered 429: Too many requests', 60],
+    [429, { retryAfter: 60 }, '/api/v1/timelines/home answered 429: Too many requests', undefined],
   ] as const)('%i: one error gap, the held live events are released, the stream goes on', async (status, opts, message, retryAfterSec) => {
     const { fake, rec, s1 } = await gapAfter((f) => f.failNextRest(1, status, opts));
     await until(() => rec.gaps.length === 1, { what: 'the gap' });
@@ -331,30 +345,22 @@ describe('catchUp when REST refuses', () => {
     expect(err.message).toBe(message);
     expect(err.status).toBe(status);
     expect(err.retryAfterSec).toBe(retryAfterSec);
-    expect(restUrls(fake)).toEqual([`/api/v1/timelines/home?min_id=${s1.id}&limit=40`]);
+    // The notifications are read all the same (nothing there since the empty timeline the stream started with).
+    expect(restUrls(fake)).toEqual([`/api/v1/timelines/home?min_id=${s1.id}&limit=40`, '/api/v1/notifications?min_id=0&limit=80']);
   });
 
-  it('429 with a short Retry-After: waits, retries once, no gap', async () => {
-    const t0 = Date.now();
-    const { fake, rec, s1, s2 } = await gapAfter((f) => f.failNextRest(1, 429, { retryAfter: 1 }));
-    await until(() => rec.log.length === 2, { what: 'the catch-up' });
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
-    expect(rec.log).toEqual([`update ${s1.id}`, `update ${s2.id}`]);
-    expect(rec.gaps).toEqual([]);
-    expect(restUrls(fake).slice(0, 2)).toEqual([`/api/v1/timelines/home?min_id=${s1.id}&limit=40`, `/api/v1/timelines/home?min_id=${s1.id}&limit=40`]);
-  });
-
-  it('429 twice: retried once only, then a gap', async () => {
-    const { fake, rec, s1 } = await gapAfter((f) => f.failNextRest(2, 429, { retryAfter: 0 }));
+  it('429 with a short Retry-After: not retried (the client-wide budget paces catch-ups), an error gap', async () => {
+    const { fake, rec, s1 } = await gapAfter((f) => f.failNextRest(1, 429, { retryAfter: 1 }));
     await until(() => rec.gaps.length === 1, { what: 'the gap' });
+    await until(() => restUrls(fake).length === 2, { what: 'the notifications page after the gap' });
     expect(rec.gaps[0]).toMatchObject({ timeline: '/api/v1/timelines/home', reason: 'error', sinceId: s1.id });
     expect((rec.gaps[0]!.error as MastodonAPIError).status).toBe(429);
-    expect(restUrls(fake)).toEqual([`/api/v1/timelines/home?min_id=${s1.id}&limit=40`, `/api/v1/timelines/home?min_id=${s1.id}&limit=40`]);
+    expect(restUrls(fake)).toEqual([`/api/v1/timelines/home?min_id=${s1.id}&limit=40`, '/api/v1/notifications?min_id=0&limit=80']);
   });
 
   it('an unreachable REST API is a gap with a MastodonNetworkError', async () => {
     const { fake, rec } = await userStream(async (input, init) => {
-      if (String(input).includes('/api/v1/timelines/')) throw new TypeError('fetch failed');
+      if (String(input).includes('/api/v1/timelines/home?min_id=')) throw new TypeError('fetch failed');
       return fetch(input, init);
     });
     const s1 = await firstLive(fake, rec);
@@ -374,8 +380,7 @@ describe('catchUp sources for every stream', () => {
   async function missOne(open: (m: Mastodon, l: CallbackStreamListener, o: typeof OPTS) => StreamHandle, post: (f: FakeMastodon) => { id: string }) {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    keep(open(mastodon, rec.listener, OPTS));
-    await fake.waitForConnections(1);
+    await baselined(keep(open(mastodon, rec.listener, OPTS)));
     const first = post(fake);
     await until(() => rec.log.length === 1, { what: 'a live event' });
     fake.stall();
@@ -429,8 +434,7 @@ describe('catchUp sources for every stream', () => {
   it('direct: a conversation with a new last status counts as new', async () => {
     const { fake, mastodon } = await setup();
     const rec = recorder();
-    keep(mastodon.streamDirect(rec.listener, OPTS));
-    await fake.waitForConnections(1);
+    await baselined(keep(mastodon.streamDirect(rec.listener, OPTS)));
     const c1 = fake.converse();
     await until(() => rec.log.length === 1, { what: 'a live event' });
     fake.stall();
@@ -447,9 +451,8 @@ describe('catchUp over the WebSocket transport', () => {
     const mastodon = new Mastodon({ apiBaseUrl: f.apiUrl, accessToken: f.token, transport: 'websocket', WebSocket } as MastodonOptions);
     const user = recorder();
     const cats = recorder();
-    keep(mastodon.streamUser(user.listener, OPTS));
-    keep(mastodon.streamHashtag('cats', cats.listener, OPTS));
-    await f.waitForSubscriptions(2);
+    await baselined(keep(mastodon.streamUser(user.listener, OPTS)), 2);
+    await baselined(keep(mastodon.streamHashtag('cats', cats.listener, OPTS)));
     const s1 = f.postStatus({ tags: ['cats'] });
     const n1 = f.notify('favourite');
     await until(() => user.log.length === 2 && cats.log.length === 1, { what: 'live events' });

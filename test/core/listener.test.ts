@@ -99,8 +99,8 @@ describe('dispatch rule', () => {
     const d = new Dispatcher(r.listener, ['user']);
     d.active = false;
     d.event('update', {});
-    d.heartbeat();
-    d.abort(new Error('x'));
+    d.call('handleHeartbeat');
+    d.call('onAbort', new Error('x'));
     expect(r.calls).toEqual([]);
   });
 });
@@ -141,9 +141,9 @@ describe('CallbackStreamListener', () => {
     d.event('announcement.delete', '6');
     d.event('encrypted_message', { e: 1 });
     d.event('weird.thing', { w: 1 });
-    d.heartbeat();
+    d.call('handleHeartbeat');
     const err = new Error('boom');
-    d.abort(err);
+    d.call('onAbort', err);
     const nonAny = calls.filter((c) => c[0] !== 'any');
     expect(nonAny).toEqual([
       ['update', local],
@@ -184,8 +184,8 @@ describe('CallbackStreamListener', () => {
       const d = new Dispatcher(new CallbackStreamListener(), ['user']);
       expect(d.event('update', { id: '1' })).toBeUndefined();
       expect(d.event('x', {})).toBeUndefined();
-      expect(d.heartbeat()).toBeUndefined();
-      expect(d.abort(new Error('gone'))).toBeUndefined();
+      expect(d.call('handleHeartbeat')).toBe(true);
+      expect(d.call('onAbort', new Error('gone'))).toBe(true);
       // Nothing was reported as a listener error (a missing handler is not an error).
       expect(errors).not.toHaveBeenCalled();
     } finally {
@@ -224,7 +224,7 @@ describe('a throwing listener', () => {
       },
     });
     const d = new Dispatcher(r.listener, ['user']);
-    d.heartbeat();
+    d.call('handleHeartbeat');
     d.event('delete', '9');
     expect(r.calls).toEqual([['handleHeartbeat'], ['onDelete', '9']]);
     expect(spy.mock.calls).toEqual([['mastodon-streaming: handleHeartbeat threw', boom]]);

@@ -1,0 +1,39 @@
+import { now } from '../platform.js';
+
+/** Milliseconds between requests in the long run: 0.75 requests a second. */
+const EVERY = 4000 / 3;
+/** Requests that may go out at once. */
+const BURST = 60;
+/** Requests of the server's allowance left to the app's own REST calls. */
+const RESERVE = 50;
+
+/** The REST budget all catch-ups of one client share: see `restBudget`. */
+export interface RestBudget {
+  /** How long the next request must wait, in ms; books its slot. */
+  (): number;
+  /** What the server said of the allowance (`X-RateLimit-Remaining`), on every answer. */
+  left(remaining: string | null): unknown;
+}
+
+/**
+ * The REST budget all catch-ups of one client share (one client, one token). A request goes at
+ * once while the server's last answer left more than `RESERVE` requests of its allowance
+ * (Mastodon sends `X-RateLimit-Remaining` on every answer: 300 per 5 minutes per token).
+ * Otherwise — allowance nearly spent, or not known yet — it waits its turn in a bucket of
+ * `BURST` requests refilled one per `EVERY` ms, which every request books, so any 5 minutes
+ * of such requests hold at most 60 + 225 = 285: a socket drop that reconnects 50 streams
+ * staggers their catch-ups rather than meet 429. (A slot booked by a request that is then
+ * aborted stays spent: the budget errs low.)
+ */
+export const restBudget = (): RestBudget => {
+  let next = 0; // when the bucket would be full again (the GCRA's theoretical arrival time)
+  let free = 0; // requests the server still allows beyond the reserve
+  const budget = (): number => {
+    const t = now();
+    const wait = (next = Math.max(next, t)) - (BURST - 1) * EVERY - t;
+    next += EVERY;
+    return free-- > 0 ? 0 : Math.max(0, wait);
+  };
+  budget.left = (remaining: string | null) => remaining && (free = +remaining - RESERVE);
+  return budget;
+};
