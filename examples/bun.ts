@@ -2,6 +2,13 @@
 //   MASTODON_URL=https://mastodon.example MASTODON_TOKEN=… bun examples/bun.ts
 import { Mastodon, StreamListener, type Notification, type Status } from 'mastodon-streaming';
 
+const { MASTODON_URL, MASTODON_TOKEN } = Bun.env;
+if (!MASTODON_URL || !MASTODON_TOKEN) {
+  console.error('Set MASTODON_URL and MASTODON_TOKEN (npm start prints both for its demo server).');
+  process.exit(2);
+}
+
+let lastError: Error | undefined; // the reason of the latest interruption
 class Printer extends StreamListener {
   override onUpdate(status: Status): void {
     console.log(`update ${status.id} @${status.account.acct}`);
@@ -13,15 +20,25 @@ class Printer extends StreamListener {
     console.log(`delete ${statusId}`);
   }
   override onAbort(err: Error): void {
+    lastError = err;
     console.error(`stream interrupted: ${err.message}`);
   }
 }
 
 const mastodon = new Mastodon({
-  apiBaseUrl: Bun.env.MASTODON_URL ?? '',
-  accessToken: Bun.env.MASTODON_TOKEN,
+  apiBaseUrl: MASTODON_URL,
+  accessToken: MASTODON_TOKEN,
 });
 
 const handle = mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
-process.once('SIGINT', () => handle.close());
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  handle.close();
+});
 await handle.done;
+// Not closed by Ctrl-C: the stream ended for good (401: the token is invalid or revoked).
+if (!interrupted) {
+  console.error(`stream ended: ${lastError?.message}`);
+  process.exitCode = 1;
+}

@@ -4,6 +4,14 @@
 // In your own project: `deno add npm:mastodon-streaming` (or import 'npm:mastodon-streaming').
 import { Mastodon, StreamListener, type Notification, type Status } from 'mastodon-streaming';
 
+const MASTODON_URL = Deno.env.get('MASTODON_URL');
+const MASTODON_TOKEN = Deno.env.get('MASTODON_TOKEN');
+if (!MASTODON_URL || !MASTODON_TOKEN) {
+  console.error('Set MASTODON_URL and MASTODON_TOKEN (npm start prints both for its demo server).');
+  Deno.exit(2);
+}
+
+let lastError: Error | undefined; // the reason of the latest interruption
 class Printer extends StreamListener {
   override onUpdate(status: Status): void {
     console.log(`update ${status.id} @${status.account.acct}`);
@@ -15,16 +23,23 @@ class Printer extends StreamListener {
     console.log(`delete ${statusId}`);
   }
   override onAbort(err: Error): void {
+    lastError = err;
     console.error(`stream interrupted: ${err.message}`);
   }
 }
 
 const mastodon = new Mastodon({
-  apiBaseUrl: Deno.env.get('MASTODON_URL') ?? '',
-  accessToken: Deno.env.get('MASTODON_TOKEN'),
+  apiBaseUrl: MASTODON_URL,
+  accessToken: MASTODON_TOKEN,
 });
 
 const handle = mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
-Deno.addSignalListener('SIGINT', () => handle.close());
+let interrupted = false;
+Deno.addSignalListener('SIGINT', () => {
+  interrupted = true;
+  handle.close();
+});
 await handle.done;
-Deno.exit(0); // the signal listener would otherwise keep Deno running
+// Not closed by Ctrl-C: the stream ended for good (401: the token is invalid or revoked).
+if (!interrupted) console.error(`stream ended: ${lastError?.message}`);
+Deno.exit(interrupted ? 0 : 1); // the signal listener would otherwise keep Deno running

@@ -4,16 +4,23 @@
 // that. Node ≥ 22, Deno, Bun and browsers have WebSocket built in; Node 20 uses `ws`.
 import { Mastodon, StreamListener } from 'mastodon-streaming';
 
+const { MASTODON_URL, MASTODON_TOKEN } = process.env;
+if (!MASTODON_URL || !MASTODON_TOKEN) {
+  console.error('Set MASTODON_URL and MASTODON_TOKEN (npm start prints both for its demo server).');
+  process.exit(2);
+}
+
 const WebSocket = globalThis.WebSocket ?? (await import('ws')).default;
 
 const mastodon = new Mastodon({
-  apiBaseUrl: process.env.MASTODON_URL,
-  accessToken: process.env.MASTODON_TOKEN,
+  apiBaseUrl: MASTODON_URL,
+  accessToken: MASTODON_TOKEN,
   streamingBaseUrl: process.env.MASTODON_STREAMING_URL || undefined,
   transport: 'websocket',
   WebSocket,
 });
 
+let lastError; // the reason of the latest interruption
 class Printer extends StreamListener {
   onUpdate(status) {
     // GoToSocial's ids are ULIDs, Mastodon's 18-digit numbers: both arrive as strings.
@@ -25,8 +32,20 @@ class Printer extends StreamListener {
   onDelete(statusId) {
     console.log(`delete ${statusId}`);
   }
+  onAbort(err) {
+    lastError = err;
+  }
 }
 
 const handle = mastodon.streamUser(new Printer(), { runAsync: true, reconnectAsync: true });
-process.once('SIGINT', () => handle.close());
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  handle.close();
+});
 await handle.done;
+// Not closed by Ctrl-C: the stream ended for good (401: the token is invalid or revoked).
+if (!interrupted) {
+  console.error(`stream ended: ${lastError?.message}`);
+  process.exitCode = 1;
+}

@@ -5,19 +5,29 @@
 import WebSocket from 'ws';
 import { CallbackStreamListener, Mastodon } from 'mastodon-streaming';
 
+const { MASTODON_URL, MASTODON_TOKEN } = process.env;
+if (!MASTODON_URL || !MASTODON_TOKEN) {
+  console.error('Set MASTODON_URL and MASTODON_TOKEN (npm start prints both for its demo server).');
+  process.exit(2);
+}
+
 const mastodon = new Mastodon({
-  apiBaseUrl: process.env.MASTODON_URL,
-  accessToken: process.env.MASTODON_TOKEN,
+  apiBaseUrl: MASTODON_URL,
+  accessToken: MASTODON_TOKEN,
   transport: 'websocket',
   WebSocket, // with `ws`, the token goes in the Authorization header of the upgrade request
 });
 
+let lastError; // the reason of the latest interruption
 const printer = (label) =>
   new CallbackStreamListener({
     updateHandler: (status) => console.log(`${label} update ${status.id} @${status.account.acct}`),
     notificationHandler: (n) => console.log(`${label} notification ${n.id} ${n.type}`),
     deleteHandler: (id) => console.log(`${label} delete ${id}`),
-    abortHandler: (err) => console.error(`${label} interrupted: ${err.message}`),
+    abortHandler: (err) => {
+      lastError = err;
+      console.error(`${label} interrupted: ${err.message}`);
+    },
   });
 
 const tag = process.env.MASTODON_TAG ?? 'cats';
@@ -27,5 +37,14 @@ const handles = [
   mastodon.streamUser(printer('home'), options),
 ];
 
-process.once('SIGINT', () => handles.forEach((h) => h.close()));
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  handles.forEach((h) => h.close());
+});
 await Promise.all(handles.map((h) => h.done));
+// Not closed by Ctrl-C: a fatal error (401: the token is invalid or revoked) ended the socket's streams.
+if (!interrupted) {
+  console.error(`stream ended: ${lastError?.message}`);
+  process.exitCode = 1;
+}

@@ -118,19 +118,85 @@
     const media = Array.isArray(status.media_attachments) ? status.media_attachments : [];
     if (media.length) {
       const list = h('ul', { class: 'media', 'aria-label': 'Attachments' });
-      for (const m of media.slice(0, 4)) {
-        const desc = m.description || 'No description';
-        const src = !status.sensitive && safeHref(m.preview_url || m.url);
-        list.append(h('li', null,
-          src && m.type === 'image' ? h('img', { src, alt: desc, loading: 'lazy', referrerpolicy: 'no-referrer' }) : null,
-          h('span', { class: 'alt' }, (m.type || 'media') + ': ' + desc)));
-      }
+      for (const m of media.slice(0, 4)) list.append(mediaItem(m, !!status.sensitive));
       block.append(list);
     }
     const tags = Array.isArray(status.tags) ? status.tags.map((t) => '#' + t.name).join(' ') : '';
     if (status.edited_at) block.append(h('p', { class: 'edited' }, 'Edited ', h('time', { datetime: status.edited_at }, fmtTime(status.edited_at))));
     if (tags && !status.content) block.append(h('p', { class: 'tags' }, tags));
     return block;
+  }
+
+  // ---- Media: the picture, over its blurhash while it loads (alone when sensitive) ------------
+
+  const B83 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~';
+  const d83 = (str) => [...str].reduce((v, c) => v * 83 + B83.indexOf(c), 0);
+  const toLinear = (v) => ((v /= 255) <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+  const toSrgb = (v) => Math.round(255 * Math.min(1, Math.max(0, v <= 0.0031308 ? v * 12.92 : 1.055 * v ** (1 / 2.4) - 0.055)));
+  const blurCache = new Map();
+
+  /** A blurhash (the colour summary Mastodon sends with each attachment) as a data: URL, or ''. */
+  function blurhashUrl(hash) {
+    if (typeof hash !== 'string' || hash.length < 6 || [...hash].some((c) => !B83.includes(c))) return '';
+    if (blurCache.has(hash)) return blurCache.get(hash);
+    const size = d83(hash[0]);
+    const nx = (size % 9) + 1;
+    const ny = Math.floor(size / 9) + 1;
+    if (hash.length !== 4 + 2 * nx * ny) return '';
+    const max = (d83(hash[1]) + 1) / 166;
+    const dc = d83(hash.slice(2, 6));
+    const colors = [[toLinear(dc >> 16), toLinear((dc >> 8) & 255), toLinear(dc & 255)]];
+    const ac = (q) => Math.sign(q - 9) * ((q - 9) / 9) ** 2 * max;
+    for (let i = 1; i < nx * ny; i++) {
+      const v = d83(hash.slice(4 + i * 2, 6 + i * 2));
+      colors.push([ac(Math.floor(v / 361)), ac(Math.floor(v / 19) % 19), ac(v % 19)]);
+    }
+    const w = 32, hgt = 24;
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = hgt;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return '';
+    const img = ctx.createImageData(w, hgt);
+    for (let y = 0; y < hgt; y++) {
+      for (let x = 0; x < w; x++) {
+        const c = [0, 0, 0];
+        for (let j = 0; j < ny; j++) {
+          for (let i = 0; i < nx; i++) {
+            const basis = Math.cos((Math.PI * x * i) / w) * Math.cos((Math.PI * y * j) / hgt);
+            const k = colors[i + j * nx];
+            c[0] += k[0] * basis;
+            c[1] += k[1] * basis;
+            c[2] += k[2] * basis;
+          }
+        }
+        const o = 4 * (x + y * w);
+        img.data.set([toSrgb(c[0]), toSrgb(c[1]), toSrgb(c[2]), 255], o);
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    const url = canvas.toDataURL();
+    blurCache.set(hash, url);
+    return url;
+  }
+
+  function mediaItem(m, sensitive) {
+    const desc = m.description || 'No description';
+    const src = safeHref(m.preview_url || m.url);
+    const blur = blurhashUrl(m.blurhash);
+    const style = blur ? `background-image: url("${blur}")` : undefined;
+    let picture = null;
+    if (sensitive || !src || m.type !== 'image') {
+      // Nothing to load, or nothing to show unasked: the blurhash stands in for the picture.
+      picture = blur ? h('img', { src: blur, alt: desc }) : null;
+    } else {
+      picture = h('img', { src, alt: desc, style, width: 240, height: 180, loading: 'lazy', referrerpolicy: 'no-referrer' });
+    }
+    // The description is the picture's alt text; the badge shows sighted users that it has one.
+    return h('li', null,
+      picture,
+      sensitive ? h('span', { class: 'sensitive' }, 'Sensitive') : null,
+      m.description ? h('span', { class: 'alt-badge', title: desc, 'aria-hidden': 'true' }, 'ALT') : null);
   }
 
   function card(kind, label, account, when, ...body) {
@@ -155,14 +221,33 @@
 
   function statusCard(status, kind) {
     if (status.reblog) {
-      const el = card(kind, 'boost', status.account, status.created_at,
+      const el = card(kind, 'Boost', status.account, status.created_at,
         h('p', { class: 'boosted' }, '🔁 boosted ', who(status.reblog.account)),
         statusBlock(status.reblog));
       el.dataset.boostId = status.id;
       return el;
     }
-    return card(kind, kind === 'status.update' ? 'edit' : 'post', status.account, status.created_at, statusBlock(status));
+    return card(kind, kind === 'status.update' ? 'Edited' : 'Post', status.account, status.created_at, statusBlock(status));
   }
+
+  // Badges in words a Mastodon user knows, not the enum names the server sends.
+  const NOTIFICATION_LABEL = {
+    mention: 'Mention',
+    status: 'New post',
+    reblog: 'Boosted you',
+    follow: 'New follower',
+    follow_request: 'Follow request',
+    favourite: 'Favourite',
+    poll: 'Poll ended',
+    update: 'Edited',
+    'admin.sign_up': 'New sign-up',
+    'admin.report': 'New report',
+    severed_relationships: 'Connections severed',
+    moderation_warning: 'Moderation warning',
+    quote: 'Quoted you',
+    quoted_update: 'Quote edited',
+  };
+  const labelFor = (type) => NOTIFICATION_LABEL[type] || 'Notification';
 
   const NOTIFICATION_TEXT = {
     mention: 'mentioned you',
@@ -175,8 +260,8 @@
     update: 'edited a post',
     'admin.sign_up': 'signed up',
     'admin.report': 'filed a report',
-    severed_relationships: 'relationships were severed',
-    moderation_warning: 'moderation warning',
+    severed_relationships: 'some of your follow relationships were severed',
+    moderation_warning: 'you received a moderation warning',
     quote: 'quoted your post',
     quoted_update: 'edited a post that quotes yours',
   };
@@ -214,23 +299,23 @@
         for (const el of gone) {
           const c = el.closest('.card');
           c.classList.add('deleted');
-          c.querySelector('.type').textContent = 'deleted';
+          c.querySelector('.type').textContent = 'Deleted';
           const block = c.querySelector('.status');
           if (block) block.replaceChildren(h('p', { class: 'gone' }, `This post (${id}) was deleted.`));
         }
-        if (!gone.length) addCard(card('delete', 'delete', null, null, h('p', { class: 'gone' }, `Post ${id} was deleted (not shown here).`)));
+        if (!gone.length) addCard(card('delete', 'Deleted', null, null, h('p', { class: 'gone' }, `Post ${id} was deleted (not shown here).`)));
       },
       onNotification(n) {
         if (!live()) return;
         const text = NOTIFICATION_TEXT[n.type] || n.type;
-        const el = card('notification', 'notification: ' + n.type, n.account, n.created_at, h('p', { class: 'what' }, text), n.status ? statusBlock(n.status) : null);
+        const el = card('notification', labelFor(n.type), n.account, n.created_at, h('p', { class: 'what' }, text), n.status ? statusBlock(n.status) : null);
         addCard(el);
       },
       onConversation(c) {
         if (!live()) return;
         const last = c.last_status;
         const names = (c.accounts || []).map(displayName).join(', ');
-        addCard(card('conversation', 'direct', last ? last.account : (c.accounts || [])[0], last && last.created_at,
+        addCard(card('conversation', 'Direct', last ? last.account : (c.accounts || [])[0], last && last.created_at,
           h('p', { class: 'what' }, `Conversation with ${names || 'nobody'}${c.unread ? ' (unread)' : ''}`),
           last ? statusBlock(last) : null));
       },
@@ -238,24 +323,24 @@
         if (!live()) return;
         const content = h('div', { class: 'content' });
         content.append(sanitize(a.content));
-        const el = card('announcement', 'announcement', null, a.published_at || a.updated_at, content);
+        const el = card('announcement', 'Announcement', null, a.published_at || a.updated_at, content);
         el.dataset.announcementId = a.id;
         addCard(el);
       },
       onAnnouncementReaction(r) {
-        if (live()) addCard(card('reaction', 'announcement.reaction', null, null, h('p', null, `${r.name} ×${r.count} on announcement ${r.announcement_id}`)));
+        if (live()) addCard(card('reaction', 'Reaction', null, null, h('p', null, `${r.name} ×${r.count} on announcement ${r.announcement_id}`)));
       },
       onAnnouncementDelete(id) {
         if (!live()) return;
         const shown = $('feed').querySelectorAll(`.card[data-announcement-id="${CSS.escape(id)}"]`);
         for (const c of shown) {
           c.classList.add('deleted');
-          c.querySelector('.type').textContent = 'announcement deleted';
+          c.querySelector('.type').textContent = 'Announcement withdrawn';
         }
-        if (!shown.length) addCard(card('delete', 'announcement.delete', null, null, h('p', null, `Announcement ${id} was withdrawn.`)));
+        if (!shown.length) addCard(card('delete', 'Announcement withdrawn', null, null, h('p', null, `Announcement ${id} was withdrawn.`)));
       },
       onFiltersChanged() {
-        if (live()) addCard(card('filters', 'filters_changed', null, null, h('p', null, 'Your filters changed.')));
+        if (live()) addCard(card('filters', 'Filters changed', null, null, h('p', null, 'Your filters changed.')));
       },
       onUnknownEvent(name, payload) {
         if (!live()) return;
@@ -268,14 +353,16 @@
       onAbort(err) {
         if (!live()) return;
         log(`onAbort: ${describe(err)}`, 'error');
-        lastState = 'interrupted';
-        // After onAbort the handle either reconnects or stops; look once the call has returned.
+        // After onAbort the handle either reconnects or stops; look once the call has returned,
+        // and log the state it is really in (the poll then logs each later change).
         setTimeout(() => {
-          if (gen === generation && handle && handle.isAlive()) {
-            reconnects++;
-            $('ind-reconnects').textContent = String(reconnects);
-            log(`Reconnecting (reconnect #${reconnects})`, 'reconnect');
-          }
+          if (gen !== generation || !handle || !handle.isAlive()) return;
+          reconnects++;
+          $('ind-reconnects').textContent = String(reconnects);
+          log(`Reconnecting (reconnect #${reconnects})`, 'reconnect');
+          const state = stateOf(handle);
+          if (state !== lastState) log(`State: ${lastState || 'open'} → ${state}`, 'state');
+          lastState = state;
         }, 0);
       },
       onCatchUpGap(gap) {
@@ -328,14 +415,13 @@
     $('ind-receiving').dataset.on = String(receiving);
     setText($('ind-receiving'), `isReceiving(): ${receiving}`);
     if (handle && state !== lastState) {
-      if (lastState === 'interrupted') log(`Connection interrupted; state now: ${state}`, 'state');
-      else if (lastState) log(`State: ${lastState} → ${state}`, 'state');
+      if (lastState) log(`State: ${lastState} → ${state}`, 'state');
       lastState = state;
     }
     setText($('ind-heartbeat'), lastHeartbeat
       ? `${Math.round((Date.now() - lastHeartbeat) / 1000)} s ago (${new Date(lastHeartbeat).toLocaleTimeString()})`
       // WebSocket keep-alive is ping/pong frames, which browsers never show to scripts.
-      : handle && handleTransport === 'websocket' ? 'none over WebSocket (pings are invisible to pages)' : 'never');
+      : handle && handleTransport === 'websocket' ? 'hidden (WebSocket pings)' : 'never');
     if (countsDirty) renderCounters();
   }
 
@@ -343,7 +429,7 @@
     countsDirty = false;
     const dl = $('counters');
     dl.replaceChildren();
-    for (const [name, n] of [...counts].sort((a, b) => a[0].localeCompare(b[0]))) {
+    for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
       dl.append(h('div', { class: 'counter', 'data-event': name }, h('dt', null, name), h('dd', null, String(n))));
     }
     if (!counts.size) dl.append(h('div', { class: 'counter' }, h('dt', null, 'no events yet'), h('dd', null, '0')));
@@ -383,9 +469,23 @@
     return $('source-real').checked ? 'real' : 'demo';
   }
 
-  function numberFrom(id, fallback) {
-    const v = Number($(id).value);
-    return Number.isFinite(v) && v > 0 ? v : fallback;
+  /** The number in a field, or an Error naming the field: a bad value is never replaced silently. */
+  function numberFrom(id, name, min) {
+    const input = $(id);
+    const raw = input.value.trim();
+    const v = Number(raw);
+    const ok = raw !== '' && Number.isFinite(v) && v >= min;
+    input.setAttribute('aria-invalid', String(!ok));
+    if (!ok) throw new Error(`${name} must be a number of seconds, at least ${min} (it is ${raw === '' ? 'empty' : JSON.stringify(raw)})`);
+    return v;
+  }
+
+  function clearFeed() {
+    $('feed').replaceChildren();
+    counts.clear();
+    countsDirty = true;
+    perSecond.fill(0);
+    thisSecond = 0;
   }
 
   function closeHandle(reason) {
@@ -401,7 +501,6 @@
   }
 
   function connect() {
-    closeHandle('Closed the previous stream');
     const source = currentSource();
     const target = source === 'demo' ? demo : real;
     if (!target) {
@@ -416,13 +515,22 @@
     const transport = $('transport').value;
     const stream = $('stream').value;
     const catchUp = $('catchup').checked;
-    const options = {
-      runAsync: true,
-      reconnectAsync: true,
-      reconnectAsyncWaitSec: numberFrom('wait', 5),
-      timeoutSec: numberFrom('timeout', 60),
-      catchUp,
-    };
+    let options;
+    try {
+      options = {
+        runAsync: true,
+        reconnectAsync: true,
+        reconnectAsyncWaitSec: numberFrom('wait', 'Reconnect wait', 0.1),
+        timeoutSec: numberFrom('timeout', 'Read timeout', 1),
+        catchUp,
+      };
+    } catch (err) {
+      log(`Not connected: ${err.message}`, 'error');
+      return;
+    }
+    closeHandle('Closed the previous stream');
+    // A new stream starts with an empty feed: cards of the previous one would mislead.
+    clearFeed();
     const gen = ++generation;
     reconnects = 0;
     $('ind-reconnects').textContent = '0';
@@ -531,11 +639,7 @@
     $('connect').addEventListener('click', connect);
     $('close').addEventListener('click', () => closeHandle('Closed by you'));
     $('pause').addEventListener('change', (e) => (paused = e.target.checked));
-    $('clear').addEventListener('click', () => {
-      $('feed').replaceChildren();
-      counts.clear();
-      countsDirty = true;
-    });
+    $('clear').addEventListener('click', clearFeed);
     for (const b of document.querySelectorAll('[data-control]')) b.addEventListener('click', () => control(b.dataset.control, b));
     $('real-form').addEventListener('submit', (e) => {
       e.preventDefault();

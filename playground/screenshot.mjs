@@ -1,4 +1,4 @@
-// Takes docs/playground.png: starts the playground (no rebuild when dist/ exists), lets the
+// Takes docs/playground.png at 1366×900: starts the playground (no rebuild when dist/ exists), lets the
 // demo run for a while, drops the connection once so the log shows a reconnect, and captures
 // the page in Debian's Chromium. Usage: node playground/screenshot.mjs [out.png]
 import { spawn } from 'node:child_process';
@@ -27,7 +27,7 @@ try {
     server.once('exit', (code) => reject(new Error(`start.mjs exited with ${code}`)));
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 960 } });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   await page.goto(url);
   await page.waitForSelector('#feed .card');
   await sleep(15000);
@@ -38,6 +38,12 @@ try {
     window.scrollTo(0, 0);
   });
   await sleep(300);
+  // A picture among the first two cards, loaded (not its blurhash placeholder): the page as a
+  // reader sees it (the demo attaches one to about a post in four; give up after a minute).
+  await page
+    .waitForFunction(() => [...document.querySelectorAll('#feed .card:nth-child(-n+2) .media img')].some((i) => i.complete && i.naturalWidth > 100)
+      && [...document.images].every((i) => i.complete), null, { timeout: 60_000, polling: 100 })
+    .catch(() => console.log('No picture near the top this time; taking the screenshot anyway.'));
   mkdirSync(dirname(out), { recursive: true });
   await page.screenshot({ path: out });
   console.log(`Wrote ${out}`);

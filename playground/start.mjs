@@ -180,7 +180,12 @@ const wanted = process.env.PORT === undefined || process.env.PORT === '' ? 5173 
 const port = await listen(Number.isInteger(wanted) && wanted >= 0 && wanted < 65536 ? wanted : 5173);
 console.log(`Fake Mastodon (demo): API ${fake.apiUrl}, streaming ${fake.streamingUrl}`);
 console.log(`Playground: http://127.0.0.1:${port}/`);
-console.log('Press Ctrl+C to stop.');
+// Ready to paste into another terminal: the examples read these two variables.
+console.log('\nRun the examples against the demo server (from another terminal in this folder):');
+for (const example of ['node.mjs', 'iterate.mjs', 'node-ws.mjs']) {
+  console.log(`  MASTODON_URL=${fake.apiUrl} MASTODON_TOKEN=${fake.token} node examples/${example}`);
+}
+console.log('\nPress Ctrl+C to stop.');
 
 let stopping = false;
 async function stop() {

@@ -6,6 +6,7 @@
 // test-results/playground.png (docs/playground.png comes from playground/screenshot.mjs).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS } from './setup/ensure-chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let server: ChildProcess | undefined;
 let serverOutput = '';
@@ -57,13 +59,23 @@ const text = (selector: string) => page.locator(selector).innerText();
 const logLines = () => page.locator('#log li').evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/^\d\d:\d\d:\d\d /, '')));
 const waitText = (selector: string, expected: string, timeout = 30_000) =>
   page.waitForFunction(([s, t]) => document.querySelector(s!)?.textContent === t, [selector, expected], { timeout });
+const waitLog = (line: string, timeout = 30_000) =>
+  page.waitForFunction((l) => [...document.querySelectorAll('#log li')].some((e) => e.textContent!.replace(/^\d\d:\d\d:\d\d /, '') === l), line, { timeout });
+
+interface AxeResult { violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }
+/** axe-core's violations on the page as it is now (rule id, impact and the elements it found). */
+async function axeViolations(): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<AxeResult> } }).axe.run());
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+}
 
 describe('playground (npm start) in Chromium', () => {
   beforeAll(async () => {
     base = await startServer();
     config = await (await fetch(base + 'config.json')).json();
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('request', (r) => {
       requestUrls.push(r.url());
@@ -79,7 +91,7 @@ describe('playground (npm start) in Chromium', () => {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
       if (server.exitCode === null) server.kill('SIGKILL');
     }
-  }, 20_000);
+  }, 90_000);
 
   it('serves the demo config, the page and the script-tag build', async () => {
     expect(config.demo).toBe(true);
@@ -95,6 +107,26 @@ describe('playground (npm start) in Chromium', () => {
     expect((await fetch(base + 'control/drop')).status).toBe(405);
     expect((await fetch(base + 'control/drop', { method: 'POST', headers: { Origin: 'https://evil.example' } })).status).toBe(403);
   });
+
+  it('npm start prints ready-to-paste MASTODON_URL=… MASTODON_TOKEN=… lines that run the examples', async () => {
+    const lines = [...serverOutput.matchAll(/^ {2}MASTODON_URL=(\S+) MASTODON_TOKEN=(\S+) node (examples\/[\w-]+\.mjs)$/gm)];
+    expect(lines.map((m) => m[3])).toEqual(['examples/node.mjs', 'examples/iterate.mjs', 'examples/node-ws.mjs']);
+    for (const m of lines) expect([m[1], m[2]]).toEqual([config.apiBaseUrl, config.accessToken]);
+    // Pasted as printed: node.mjs streams the demo's home timeline.
+    const child = spawn(process.execPath, [lines[0]![3]!], {
+      cwd: root, env: { ...process.env, MASTODON_URL: lines[0]![1], MASTODON_TOKEN: lines[0]![2] }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      const deadline = Date.now() + 60_000;
+      while (!/^update \d+ @\S+$/m.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toMatch(/^update \d+ @\S+$/m);
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    }
+  }, 90_000);
 
   it('connects by itself and shows live event cards', async () => {
     await page.goto(base);
@@ -119,6 +151,46 @@ describe('playground (npm start) in Chromium', () => {
     expect(requestUrls.filter((u) => u.includes('test-token'))).toEqual([]);
   }, 90_000);
 
+  it('has zero axe-core violations with live cards on screen', async () => {
+    await page.waitForFunction(() => document.querySelectorAll('#feed .card').length >= 5, null, { timeout: 30_000 });
+    expect(await axeViolations()).toEqual([]);
+    // The scrolling log is reachable by keyboard and is a log region around a real list.
+    expect(await page.getAttribute('#log-box', 'role')).toBe('log');
+    expect(await page.getAttribute('#log-box', 'tabindex')).toBe('0');
+    expect(await page.evaluate(() => document.getElementById('log')!.localName)).toBe('ol');
+  }, 90_000);
+
+  it('shows notifications with human labels and media as pictures', async () => {
+    await page.waitForFunction(() => document.querySelectorAll('#feed .card[data-kind="notification"]').length >= 1, null, { timeout: 30_000 });
+    const labels = await page.locator('#feed .card[data-kind="notification"] .type').allInnerTexts();
+    const known = ['MENTION', 'NEW POST', 'BOOSTED YOU', 'NEW FOLLOWER', 'FOLLOW REQUEST', 'FAVOURITE', 'POLL ENDED', 'EDITED', 'NEW SIGN-UP',
+      'NEW REPORT', 'CONNECTIONS SEVERED', 'MODERATION WARNING', 'QUOTED YOU', 'QUOTE EDITED'];
+    for (const l of labels) expect(known).toContain(l);
+    // Pictures: the demo's scene, loaded, with its description as alt text and its blurhash behind it.
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('#feed .media img')].some((i) => i.complete && i.naturalWidth === 640), null, { timeout: 30_000 });
+    const img = await page.locator('#feed .media img').first().evaluate((i: HTMLImageElement) => ({
+      src: i.getAttribute('src')!, alt: i.alt, bg: i.style.backgroundImage.slice(0, 27),
+    }));
+    expect(img.src).toMatch(/\/media\/\d+\.svg\?scene=(cat|harbour|bread|leaves|heron|sunset)&hue=\d+$/);
+    expect(img.alt).toMatch(/^(A|An|Autumn) .+\.$/);
+    expect(img.bg).toBe('url("data:image/png;base64,');
+  }, 90_000);
+
+  it('has the fault buttons above the fold at 1366×900, and clicking one keeps the log in view', async () => {
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    const boxes = await page.locator('[data-control]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().bottom));
+    expect(boxes).toHaveLength(7);
+    for (const bottom of boxes) expect(bottom).toBeLessThanOrEqual(900);
+    await page.click('button[data-control="post"]');
+    await page.waitForFunction(() => [...document.querySelectorAll('#log li')].some((e) => / Demo server: posted status \d+$/.test(e.textContent!)), null, { timeout: 30_000 });
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    const log = await page.locator('#log-box').evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return { top: r.top >= 0, bottom: r.bottom <= innerHeight, scrollTop: e.scrollTop };
+    });
+    expect(log).toEqual({ top: true, bottom: true, scrollTop: 0 });
+  }, 90_000);
+
   it('renders hostile content HTML inert', async () => {
     const res = await page.evaluate(async () => (await fetch('/control/hostile', { method: 'POST' })).json());
     const id = /^posted status (\d+) with hostile HTML$/.exec(res.message)![1]!;
@@ -136,16 +208,23 @@ describe('playground (npm start) in Chromium', () => {
     expect(await text('#ind-reconnects')).toBe('0');
     await page.click('button[data-control="drop"]');
     await waitText('#ind-reconnects', '1');
-    await page.waitForFunction(() => [...document.querySelectorAll('#log li')].some((e) => e.textContent!.endsWith(' Demo server: dropped 1 connection(s)')), null, { timeout: 20_000 });
-    const log = await logLines();
-    // Newest first: onAbort came before the handle reported it was reconnecting.
-    const reconnecting = log.indexOf('Reconnecting (reconnect #1)');
-    const abort = log.indexOf('onAbort: MastodonNetworkError: Connection to /api/v1/streaming/user lost');
-    expect(reconnecting).toBeGreaterThanOrEqual(0);
-    expect(abort).toBeGreaterThan(reconnecting);
-    expect(log.filter((l) => l.startsWith('onAbort: '))).toHaveLength(1);
+    await page.waitForFunction(() => [...document.querySelectorAll('#log li')].some((e) => e.textContent!.endsWith(' Demo server: dropped 1 connection(s)')), null, { timeout: 30_000 });
     // Connected again: the indicators are back and a status posted now arrives as a card.
     await waitText('#ind-state', 'State: Open');
+    // The second time the log says it is open: once at the start, once after the drop.
+    await page.waitForFunction(() => [...document.querySelectorAll('#log li')].filter((e) => e.textContent!.endsWith(' State: connecting → open')).length === 2, null, { timeout: 30_000 });
+    // Oldest first from onAbort: the log says what happened, in order, and never calls the
+    // connection open before it is open again.
+    const log = (await logLines()).reverse().filter((l) => !l.startsWith('Demo server: '));
+    const abort = log.indexOf('onAbort: MastodonNetworkError: Connection to /api/v1/streaming/user lost');
+    expect(abort).toBeGreaterThanOrEqual(0);
+    expect(log.filter((l) => l.startsWith('onAbort: '))).toHaveLength(1);
+    const after = log.slice(abort + 1);
+    expect(after[0]).toBe('Reconnecting (reconnect #1)');
+    expect(after.slice(1, -1).every((l) => /^State: (open|waiting|connecting) → (waiting|connecting)$/.test(l))).toBe(true);
+    expect(after[1]).toMatch(/^State: open → (waiting|connecting)$/);
+    expect(after[after.length - 1]).toBe('State: connecting → open');
+    expect(log.some((l) => /state now/i.test(l))).toBe(false);
     await waitText('#ind-receiving', 'isReceiving(): true');
     expect(await text('#ind-alive')).toBe('isAlive(): true');
     expect(streamingAuth.length).toBeGreaterThanOrEqual(2);
@@ -159,6 +238,57 @@ describe('playground (npm start) in Chromium', () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(root, 'test-results', 'playground.png') });
+  }, 90_000);
+
+  it('a read timeout of 0 is refused with the reason, not replaced by a default', async () => {
+    const before = streamingAuth.length;
+    await page.fill('#timeout', '0');
+    await page.click('#connect');
+    await waitLog('Not connected: Read timeout must be a number of seconds, at least 1 (it is "0")');
+    expect(await page.getAttribute('#timeout', 'aria-invalid')).toBe('true');
+    expect(streamingAuth.length).toBe(before);
+    expect(await text('#ind-state')).toBe('State: Open');
+    await page.fill('#timeout', '10');
+  }, 90_000);
+
+  it('switching streams clears the old cards; the default hashtag receives posts', async () => {
+    expect(await page.locator('#feed .card').count()).toBeGreaterThan(0);
+    await page.locator('#feed .card').evaluateAll((els) => els.forEach((e) => e.setAttribute('data-old', '')));
+    await page.selectOption('#stream', 'hashtag');
+    expect(await page.inputValue('#tag')).toBe('cats');
+    await page.click('#connect');
+    await waitLog('Connecting to hashtag on the demo server over SSE with catchUp');
+    expect(await page.locator('#feed [data-old]').count()).toBe(0);
+    await waitText('#ind-state', 'State: Open');
+    // The demo posts to #cats by itself (test/fake-demo.test.ts); here a post now proves the stream.
+    const res = await page.evaluate(async () => (await fetch('/control/post', { method: 'POST' })).json());
+    const id = /^posted status (\d+)$/.exec(res.message)![1]!;
+    await page.locator(`#feed .status[data-sid="${id}"]`).waitFor({ timeout: 30_000 });
+    await page.selectOption('#stream', 'user');
+  }, 90_000);
+
+  it('over WebSocket the header stays on one line and answering 401 ends the handle for good', async () => {
+    await page.selectOption('#transport', 'websocket');
+    await page.click('#connect');
+    await waitText('#ind-state', 'State: Open');
+    await waitText('#ind-receiving', 'isReceiving(): true');
+    const rows = await page.locator('header.top > *').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+    const header = await page.locator('header.top').evaluate((e) => e.getBoundingClientRect().height);
+    expect(new Set(rows.map((t) => Math.abs(t - rows[0]!) <= 12 ? 0 : t)).size).toBe(1);
+    expect(header).toBeLessThan(64);
+    expect(await text('#ind-heartbeat')).toBe('hidden (WebSocket pings)');
+    expect(await axeViolations()).toEqual([]);
+    await page.click('button[data-control="401"]');
+    await waitText('#ind-state', 'State: Closed');
+    expect(await text('#ind-alive')).toBe('isAlive(): false');
+    const all = await logLines();
+    const log = all.slice(0, all.indexOf('Connecting to user on the demo server over WebSocket with catchUp'));
+    expect(log).toContain('Stream ended for good: MastodonNetworkError: /api/v1/streaming/user answered 401: The access token is invalid');
+    // One interruption (the drop that lets the 401 be met), then no further attempt.
+    expect(log.filter((l) => l.startsWith('Reconnecting'))).toEqual(['Reconnecting (reconnect #1)']);
+    await page.selectOption('#transport', 'sse');
+    await page.click('#connect');
+    await waitText('#ind-state', 'State: Open');
   }, 90_000);
 
   it('answering 401 ends the handle for good', async () => {
@@ -182,6 +312,7 @@ describe('playground (npm start) in Chromium', () => {
     const before = streamingAuth.length;
     await page.click('#real-form button[type="submit"]');
     await waitText('#ind-state', 'State: Open');
+    expect(await axeViolations()).toEqual([]);
     expect(streamingAuth.length).toBe(before + 1);
     expect(streamingAuth[before]).toBe('Bearer test-token');
     expect(page.url()).toBe(base);

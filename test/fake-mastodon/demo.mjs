@@ -1,8 +1,6 @@
 // Demo mode: a steady, realistic and deterministic (seeded) flow of posts, boosts, edits,
 // deletes, notifications, conversations and announcements, for the playground.
 
-import { NOTIFICATION_TYPES } from './entities.mjs';
-
 const SENTENCES = [
   'Morning coffee and a fresh pull request. Good start to the day.',
   'Does anyone else name their houseplants? Mine is called Gerald.',
@@ -42,16 +40,27 @@ const SENTENCES = [
   'Found an old film camera at the flea market. Let the experiments begin.',
 ];
 
-const TAGS = ['cats', 'photography', 'fediverse', 'gardening', 'baking', 'birds', 'opensource', 'Caturday', 'hiking', 'music'];
+// #cats and #dogs come up most often: they are the hashtags the playground and the dashboard
+// example stream by default.
+const TAGS = ['cats', 'dogs', 'cats', 'dogs', 'photography', 'fediverse', 'gardening', 'baking', 'birds', 'opensource', 'Caturday', 'hiking', 'music'];
 
-const MEDIA_DESCRIPTIONS = [
-  'A ginger cat asleep on a sunny windowsill.',
-  'A foggy harbour at dawn with two small boats.',
-  'A loaf of bread with a slightly collapsed crust.',
-  'Autumn leaves in red and yellow on wet pavement.',
-  'A heron standing in shallow water.',
-  'An orange sunset over rooftops.',
+/** Media the demo attaches: a description and the generated scene that shows it (scenes.mjs). */
+const MEDIA = [
+  ['A ginger cat asleep on a sunny windowsill.', 'cat'],
+  ['A foggy harbour at dawn with two small boats.', 'harbour'],
+  ['A loaf of bread with a slightly collapsed crust.', 'bread'],
+  ['Autumn leaves in red and yellow on wet pavement.', 'leaves'],
+  ['A heron standing in shallow water.', 'heron'],
+  ['An orange sunset over rooftops.', 'sunset'],
 ];
+
+// Notifications as a lively instance sends them: mostly favourites, boosts, follows and
+// mentions; the administrative and rare kinds now and then.
+const NOTIFICATION_MIX = /** @type {Array<[number, string]>} */ ([
+  [34, 'favourite'], [22, 'reblog'], [16, 'follow'], [14, 'mention'], [4, 'status'], [2, 'update'], [2, 'poll'],
+  [2, 'quote'], [1, 'follow_request'], [1, 'admin.sign_up'], [0.5, 'admin.report'], [0.5, 'quoted_update'],
+  [0.25, 'moderation_warning'], [0.25, 'severed_relationships'],
+]);
 
 /** A small deterministic PRNG (mulberry32). @param {number} seed */
 export function seededRandom(seed) {
@@ -83,12 +92,10 @@ export function startDemo(ctx) {
   function post() {
     const account = pick(others);
     const local = !account.acct.includes('@');
-    const tags = rand() < 0.5 ? [pick(TAGS)] : rand() < 0.3 ? [pick(TAGS), pick(TAGS)].filter((t, i, a) => a.indexOf(t) === i) : [];
+    const tags = rand() < 0.6 ? [pick(TAGS)] : rand() < 0.3 ? [pick(TAGS), pick(TAGS)].filter((t, i, a) => a.indexOf(t) === i) : [];
     const withMedia = rand() < 0.25;
     const mention = rand() < 0.15 ? [pick(actions.accounts)] : [];
-    const media = withMedia
-      ? [{ ...mediaFor(pick(MEDIA_DESCRIPTIONS)) }]
-      : undefined;
+    const media = withMedia ? [mediaFor(pick(MEDIA))] : undefined;
     const s = actions.postStatus({
       account, local, tags, text: pick(SENTENCES), mentions: mention, media_attachments: media,
       lists: rand() < 0.2 ? ['12'] : [], sensitive: false,
@@ -96,12 +103,12 @@ export function startDemo(ctx) {
     remember(s.id);
   }
 
-  /** @param {string} description */
-  function mediaFor(description) {
+  /** @param {string[]} entry a description and its scene */
+  function mediaFor([description, scene]) {
     const id = ctx.store.mediaIds.next();
     const hue = Math.floor(rand() * 360);
     const base = new URL(actions.me.avatar).origin;
-    const url = `${base}/media/${id}.svg?hue=${hue}`;
+    const url = `${base}/media/${id}.svg?scene=${scene}&hue=${hue}`;
     return {
       id, type: 'image', url, preview_url: url, remote_url: null, preview_remote_url: null, text_url: null,
       meta: { original: { width: 640, height: 480, size: '640x480', aspect: 1.3333333333333333 } },
@@ -136,8 +143,11 @@ export function startDemo(ctx) {
     if (id) actions.deleteStatus(id);
   }
 
+  const notificationTotal = NOTIFICATION_MIX.reduce((a, [w]) => a + w, 0);
   function notification() {
-    actions.notify(pick(NOTIFICATION_TYPES), { account: pick(others) });
+    let r = rand() * notificationTotal;
+    const [, type] = NOTIFICATION_MIX.find(([w]) => (r -= w) < 0) ?? [0, 'favourite'];
+    actions.notify(type, { account: pick(others) });
   }
 
   function conversation() {
@@ -157,7 +167,7 @@ export function startDemo(ctx) {
   }
 
   const table = /** @type {Array<[number, () => void]>} */ ([
-    [50, post], [8, boost], [6, edit], [5, del], [20, notification], [7, conversation], [4, announcement],
+    [52, post], [14, boost], [3, edit], [2, del], [25, notification], [2, conversation], [2, announcement],
   ]);
   const total = table.reduce((a, [w]) => a + w, 0);
 

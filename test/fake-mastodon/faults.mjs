@@ -20,6 +20,13 @@ export class Faults {
   constructor() {
     /** @type {Fault[]} */
     this.queue = [];
+    /**
+     * A 401 from failNext on a WebSocket upgrade, kept for the HTTP probe that follows with the
+     * same token (a browser cannot read the upgrade's status, so the client asks over HTTP): the
+     * real server's 401 comes from the token, so it answers both. Kept for 5 s at most.
+     * @type {{ token: string | undefined, response: CannedResponse, until: number } | undefined}
+     */
+    this.probe = undefined;
   }
 
   /** @param {number} n @param {number} status @param {FailOptions} [opts] */
@@ -38,10 +45,15 @@ export class Faults {
 
   /**
    * Take the next fault that applies to a request of this kind.
-   * @param {'sse' | 'ws' | 'rest'} kind
+   * @param {'sse' | 'ws' | 'rest'} kind @param {string} [token] the request's token (streaming requests)
    * @returns {CannedResponse | undefined}
    */
-  take(kind) {
+  take(kind, token) {
+    const p = this.probe;
+    if (p && kind === 'sse' && p.token === token && Date.now() < p.until) {
+      this.probe = undefined;
+      return p.response;
+    }
     const i = this.queue.findIndex(
       (f) => f.kind === kind || f.kind === 'any' || (f.kind === 'streaming' && (kind === 'sse' || kind === 'ws')),
     );
@@ -49,6 +61,7 @@ export class Faults {
     const f = /** @type {Fault} */ (this.queue[i]);
     f.remaining -= 1;
     if (f.remaining <= 0) this.queue.splice(i, 1);
+    if (kind === 'ws' && f.status === 401 && !f.raw) this.probe = { token, response: cannedFault(401, f.opts, 'sse'), until: Date.now() + 5000 };
     return f.raw ? { status: f.status, headers: f.opts.headers ?? {}, body: f.opts.body ?? '' } : cannedFault(f.status, f.opts, kind);
   }
 }

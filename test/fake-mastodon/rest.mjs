@@ -3,6 +3,7 @@
 
 import { grants, restToken } from './auth.mjs';
 import { svgPicture } from './entities.mjs';
+import { sceneSvg } from './scenes.mjs';
 import { sendJson, sendCanned, CORS } from './http-util.mjs';
 
 const EXPOSE = 'Link, X-RateLimit-Reset, X-RateLimit-Limit, X-RateLimit-Remaining, X-Request-Id, Retry-After';
@@ -257,7 +258,7 @@ export function createRest(ctx) {
       const hue = url.searchParams.has('hue') ? Number(url.searchParams.get('hue')) : undefined;
       const svg = m[1] === 'avatars'
         ? svgPicture(id, (account?.display_name || account?.username || '?').slice(0, 1).toUpperCase(), 96, 96, hue)
-        : svgPicture(id, '', 640, 480, hue);
+        : sceneSvg(url.searchParams.get('scene') ?? '', hue) ?? svgPicture(id, '', 640, 480, hue);
       res.writeHead(200, { ...CORS, 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400', 'Content-Length': String(Buffer.byteLength(svg)) });
       res.end(svg);
       return;

@@ -36,7 +36,7 @@ export function createSseHub(ctx) {
       res.end('OK');
       return;
     }
-    const fault = ctx.faults.take('sse');
+    const fault = ctx.faults.take('sse', streamingToken(req, url));
     if (fault) return sendCanned(res, fault);
     const name = sseStreamName(path, url.searchParams);
     if (!name) return sendJson(res, 400, { error: 'Unknown channel requested' }, PLAIN_JSON);

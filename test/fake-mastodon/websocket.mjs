@@ -55,7 +55,7 @@ export function createWsHub(ctx) {
       refuseUpgrade(socket, { status: 404, headers: { 'Content-Type': 'application/json' }, body: '{"error":"Not found"}' });
       return;
     }
-    const fault = ctx.faults.take('ws');
+    const fault = ctx.faults.take('ws', streamingToken(req, url));
     if (fault) return refuseUpgrade(socket, fault);
     const auth = ctx.auth.streaming(streamingToken(req, url));
     if (!auth.ok) {
