@@ -167,7 +167,7 @@ export class Stream implements StreamHandle {
       this._arm(Math.min(o.requestTimeoutSec, o.timeoutSec) * 1000);
       let error: MastodonError | undefined;
       try {
-        await this._transport.connect(this._spec, this._hooks, ac.signal);
+        await this._transport.connect(this._spec, this._hooks, ac.signal, o);
       } catch (e) {
         error = e instanceof MastodonError ? e : new MastodonNetworkError('Connection failed', { cause: e });
       }

@@ -10,8 +10,8 @@ import type { ClientContext, Transport } from './types.js';
  * Mastodon's Server-Sent Events endpoints, read with `fetch` and `response.body`: one HTTP
  * request per stream, the token in the `Authorization` header only.
  */
-export const sseTransport = (c: ClientContext, maxEventBytes: number): Transport => ({
-  async connect(spec, hooks, signal) {
+export const sseTransport = (c: ClientContext): Transport => ({
+  async connect(spec, hooks, signal, o) {
     const path = ssePath(spec);
     const { accessToken: token, userAgent: agent } = c._o;
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
@@ -35,7 +35,7 @@ export const sseTransport = (c: ClientContext, maxEventBytes: number): Transport
       throw new MastodonNetworkError(`${path} answered ${type}, not an event stream`, { status: 200 });
     }
     hooks.open();
-    const feed = createSseParser({ event: (name, data) => hooks.event(name, toPayload(name, data)), heartbeat: hooks.heartbeat }, maxEventBytes);
+    const feed = createSseParser({ event: (name, data) => hooks.event(name, toPayload(name, data)), heartbeat: hooks.heartbeat }, o.maxEventBytes);
     const reader = res.body.getReader();
     try {
       for (let chunk; !(chunk = await reader.read()).done; ) {
