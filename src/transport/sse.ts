@@ -10,8 +10,8 @@ import type { ClientContext, Transport } from './types.js';
  * Mastodon's Server-Sent Events endpoints, read with `fetch` and `response.body`: one HTTP
  * request per stream, the token in the `Authorization` header only.
  */
-export const sseTransport = (c: ClientContext, maxEventBytes: number): Transport => ({
-  async connect(spec, hooks, signal) {
+export const sseTransport = (c: ClientContext): Transport => ({
+  async connect(spec, hooks, signal, o) {
     const path = ssePath(spec);
     const { accessToken: token, userAgent: agent } = c._o;
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
@@ -33,12 +33,14 @@ export const sseTransport = (c: ClientContext, maxEventBytes: number): Transport
     }
     if (res.status != 200) throw await errorFromResponse(res, path);
     const type = res.headers.get('content-type');
-    if (!res.body || (type && !type.includes('text/event-stream'))) {
+    // Compared as RFC 9110 says: case-insensitive, parameters ignored (one anchored pass; the
+    // runtime has trimmed the value).
+    if (!res.body || (type && !/^text\/event-stream\s*(;|$)/i.test(type))) {
       void res.body?.cancel().catch(() => {});
       throw new MastodonNetworkError(`${path} answered ${type}, not an event stream`, { status: 200 });
     }
     hooks.open();
-    const feed = createSseParser({ event: (name, data) => hooks.event(name, toPayload(name, data)), heartbeat: hooks.heartbeat }, maxEventBytes);
+    const feed = createSseParser({ event: (name, data) => hooks.event(name, toPayload(name, data)), heartbeat: hooks.heartbeat }, o.maxEventBytes);
     const reader = res.body.getReader();
     try {
       for (let chunk; !(chunk = await reader.read()).done; ) {
