@@ -42,6 +42,11 @@ const build = (name: 'index' | 'sse', format: 'esm' | 'iife'): Options => ({
   splitting: false,
   esbuildOptions(options) {
     options.mangleProps = /^_/;
+    // The script-tag build also gets esbuild's syntax minification before terser: among other
+    // things it declares with `let` where the source says `const` (terser keeps `const`), which
+    // lets terser merge declarations: 73 B gzip smaller. The module builds are left as they
+    // are (their source maps, and the app's bundler minifies them again).
+    if (format == 'iife') options.minifySyntax = true;
   },
   outExtension: () => ({ js: format == 'iife' ? '.global.js' : '.js' }),
   // Deno reads the types of a plain .js import from this header. It is one more line at the top,
