@@ -45,7 +45,7 @@ class Recorder extends StreamListener {
   }
 }
 
-it('delivers every published item exactly once and in order through 20+ disconnects of every kind', { timeout: 90_000 }, async () => {
+it('delivers every published item exactly once and in order through 20+ disconnects of every kind', { timeout: 180_000 }, async () => {
   // The library's time runs with the test's progress (FakeClock.run): a loaded machine slows it
   // down rather than turning a slow round trip into a read timeout, or a stalled event loop
   // into a "frozen runtime". The fake's heartbeats and this test's pacing stay in real time.

@@ -2,25 +2,15 @@
 // shared WebSocket (Node 20: the `ws` package passed as the WebSocket option).
 import { describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { until, useFakeMastodon, type FakeMastodon } from './kit/index.js';
+import { record, until, useFakeMastodon, type FakeMastodon } from './kit/index.js';
 import { Mastodon, MastodonNetworkError, type Listener, type MastodonOptions, type StreamHandle } from '../src/index.js';
 
 const { start, keep } = useFakeMastodon();
 
 const fast = { runAsync: true as const, reconnectAsync: true, reconnectAsyncWaitSec: 0.05, timeoutSec: 5 };
 
-/** A listener that records every call as a tuple. */
-function recorder() {
-  const calls: unknown[][] = [];
-  const listener: Listener = {
-    onUpdate: (s) => calls.push(['update', s]),
-    onDelete: (id) => calls.push(['delete', id]),
-    onNotification: (n) => calls.push(['notification', n]),
-    onUnknownEvent: (name, p) => calls.push(['unknown', name, p]),
-    onAbort: (err) => calls.push(['abort', err]),
-  };
-  return { calls, listener, names: () => calls.map((c) => c[0]) };
-}
+/** The kit's recorder with the methods these tests listen to (no heartbeats: SSE has them, WebSocket not). */
+const recorder = () => record(['onUpdate', 'onDelete', 'onNotification', 'onUnknownEvent', 'onAbort']);
 
 describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
   const client = (f: FakeMastodon, o: Partial<MastodonOptions> = {}) =>
@@ -40,7 +30,7 @@ describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
     const note = f.notify('favourite');
     f.deleteStatus(status.id);
     await until(() => r.calls.length === 3);
-    expect(r.calls).toEqual([['update', status], ['notification', note], ['delete', status.id]]);
+    expect(r.calls).toEqual([['onUpdate', status], ['onNotification', note], ['onDelete', status.id]]);
     expect(status.id).toMatch(/^\d{18}$/);
     expect(r.calls[2]![1]).toBe(status.id);
     expect(seen).toEqual([['update', ['user']], ['notification', ['user']], ['delete', ['user']]]);
@@ -61,8 +51,8 @@ describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
     // one would have arrived before it.
     const d = f.postStatus({ tags: ['cats', 'dogs'] });
     await until(() => cats.calls.length >= 3 && dogs.calls.length >= 3);
-    expect(cats.calls).toEqual([['update', a], ['update', c], ['update', d]]);
-    expect(dogs.calls).toEqual([['update', b], ['update', c], ['update', d]]);
+    expect(cats.calls).toEqual([['onUpdate', a], ['onUpdate', c], ['onUpdate', d]]);
+    expect(dogs.calls).toEqual([['onUpdate', b], ['onUpdate', c], ['onUpdate', d]]);
   });
 
   test('unknown events go to a matching method, else to onUnknownEvent', async () => {
@@ -78,8 +68,8 @@ describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
     await until(() => r.calls.length === 2);
     expect(custom).toEqual([{ a: 1 }]);
     expect(r.calls).toEqual([
-      ['unknown', 'brand_new', { id: '117024248092393662' }],
-      ['unknown', 'count', '117024248092393663'],
+      ['onUnknownEvent', 'brand_new', { id: '117024248092393662' }],
+      ['onUnknownEvent', 'count', '117024248092393663'],
     ]);
   });
 
@@ -95,7 +85,7 @@ describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
     await until(isOpen(h));
     const s = f.postStatus();
     await until(() => r.calls.length === 2);
-    expect(r.names()).toEqual(['abort', 'update']);
+    expect(r.names()).toEqual(['onAbort', 'onUpdate']);
     expect(r.calls[0]![1]).toBeInstanceOf(MastodonNetworkError);
     expect((r.calls[0]![1] as MastodonNetworkError).fatal).toBe(false);
     expect(r.calls[1]![1]).toEqual(s);
@@ -110,7 +100,7 @@ describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
     await until(isOpen(h));
     f.revoke(f.token);
     await h.done;
-    expect(r.names()).toEqual(['abort', 'abort']);
+    expect(r.names()).toEqual(['onAbort', 'onAbort']);
     const [end, refused] = [r.calls[0]![1] as MastodonNetworkError, r.calls[1]![1] as MastodonNetworkError];
     expect(end).toBeInstanceOf(MastodonNetworkError);
     expect(end.status).toBeUndefined();
@@ -144,7 +134,7 @@ describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
     await until(isOpen(h));
     const s = f.postStatus();
     await until(() => r.calls.length === 3);
-    expect(r.names()).toEqual(['abort', 'abort', 'update']);
+    expect(r.names()).toEqual(['onAbort', 'onAbort', 'onUpdate']);
     for (const c of r.calls.slice(0, 2)) {
       expect(c[1]).toBeInstanceOf(MastodonNetworkError);
       expect((c[1] as MastodonNetworkError).fatal).toBe(false);
@@ -166,7 +156,7 @@ describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
     expect((err as MastodonNetworkError).fatal).toBe(true);
     expect((err as MastodonNetworkError).serverMessage).toBe('Invalid access token');
     expect(String((err as Error).message)).not.toContain('wrong-token');
-    expect(r.calls).toEqual([['abort', err]]);
+    expect(r.calls).toEqual([['onAbort', err]]);
     await until(() => f.connections() === 0);
   });
 
@@ -188,7 +178,7 @@ describe.each(['sse', 'websocket'] as const)('transport %s', (transport) => {
     await until(isOpen(w));
     const s = f.postStatus();
     await until(() => witness.calls.length === 1);
-    expect(witness.calls).toEqual([['update', s]]);
+    expect(witness.calls).toEqual([['onUpdate', s]]);
     expect(r.calls).toEqual([]);
     await expect(h.done).resolves.toBeUndefined();
     // The closed handle never connected again (the one new connection is the witness's).

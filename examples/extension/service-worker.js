@@ -14,24 +14,27 @@ function print(line) {
   console.log(line);
 }
 
-async function connect({ instanceUrl, token }) {
+async function connect({ instanceUrl, token, position }) {
   handle?.close();
   await chrome.storage.session.set({ instanceUrl, token });
+  if (!position) await chrome.storage.session.remove('position'); // a new connection starts afresh
   const mastodon = new Mastodon({ apiBaseUrl: instanceUrl, accessToken: token, transport: 'websocket' });
   handle = mastodon.streamUser(
     {
       onUpdate: (status) => print(`update ${status.id} @${status.account.acct}`),
       onNotification: (n) => print(`notification ${n.id} ${n.type} from @${n.account.acct}`),
       onDelete: (id) => print(`delete ${id}`),
+      onPosition: (p) => chrome.storage.session.set({ position: p }),
+      onCatchUpGap: (gap) => print(`gap ${gap.reason} after ${gap.sinceId} in ${gap.timeline}`),
     },
-    { runAsync: true, reconnectAsync: true },
+    { runAsync: true, reconnectAsync: true, catchUp: { from: position } },
   );
 }
 
 async function disconnect() {
   handle?.close();
   handle = undefined;
-  await chrome.storage.session.remove(['instanceUrl', 'token']);
+  await chrome.storage.session.remove(['instanceUrl', 'token', 'position']);
 }
 
 // A popup or options page sends {type: 'connect', instanceUrl, token}, {type: 'disconnect'}
@@ -43,8 +46,8 @@ chrome.runtime.onMessage.addListener((message, _sender, sendResponse) => {
   return !!action; // true: the answer comes later
 });
 
-// When Chrome restarts the worker, pick the stream up again.
-chrome.storage.session.get(['instanceUrl', 'token']).then((saved) => {
+// When Chrome restarts the worker, pick the stream up again where it stood.
+chrome.storage.session.get(['instanceUrl', 'token', 'position']).then((saved) => {
   if (saved.instanceUrl && saved.token) connect(saved);
 });
 

@@ -95,7 +95,9 @@ export class FakeClock {
 
   /**
    * Moves virtual time forward by `ms`, firing every timer that falls due on the way, in order
-   * (timers set by a firing timer included), with the event loop turned after each one.
+   * (timers set by a firing timer included), with the event loop turned after each instant.
+   * Timers due at the same instant fire together, with no I/O between them, as a runtime's
+   * timer phase runs them.
    */
   async advance(ms: number): Promise<void> {
     const end = this.t + ms;
@@ -103,9 +105,10 @@ export class FakeClock {
     for (;;) {
       const next = this.soonest();
       if (!next || next.at > end) break;
-      this.timers = this.timers.filter((x) => x !== next);
+      const due = this.timers.filter((x) => x.at <= next.at).sort((a, b) => a.at - b.at || a.id - b.id);
+      this.timers = this.timers.filter((x) => !due.includes(x));
       this.t = Math.max(this.t, next.at);
-      next.fn();
+      for (const x of due) x.fn();
       await this.flush();
     }
     this.t = end;
@@ -121,17 +124,22 @@ export class FakeClock {
   }
 
   /**
-   * Runs virtual time along with the test's progress, for end-to-end tests with real I/O:
-   * repeatedly advances `stepMs` and then waits `stepMs` of real time, so virtual time never
-   * runs ahead of real time, and a loaded machine (a stalled event loop, a slow round trip)
-   * slows virtual time down instead of making timers late or timeouts trip. Returns `stop`.
+   * Runs virtual time along with real time, for end-to-end tests with real I/O, but never
+   * faster and never in jumps: every millisecond or so it advances by the real time that passed,
+   * at most `maxStepMs` at once. A loaded machine (a stalled event loop, a process off the CPU)
+   * thus slows virtual time down instead of making timers late, turning a slow round trip into a
+   * read timeout or a stall into a "frozen runtime". Returns `stop`.
    */
-  run(stepMs = 10): () => Promise<void> {
+  run(maxStepMs = 10): () => Promise<void> {
     let stopped = false;
     const loop = (async () => {
+      let last = performance.now();
       while (!stopped && this.saved) {
-        await this.advance(stepMs);
-        await realDelay(stepMs);
+        await realDelay(1);
+        const now = performance.now();
+        const step = Math.min(maxStepMs, now - last);
+        last = now;
+        await this.advance(step);
       }
     })();
     return async () => {

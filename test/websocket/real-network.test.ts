@@ -3,13 +3,12 @@
 // Issue 12, "Tests that prove it".
 import { afterEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { FakeClock, until, useFakeMastodon, type FakeMastodon } from '../kit/index.js';
+import { FakeClock, sleep, until, useFakeMastodon, type FakeMastodon } from '../kit/index.js';
 import { latencyProxy, type LatencyProxy } from '../kit/latency-proxy.js';
 import { Mastodon, MastodonNetworkError, type Listener, type MastodonOptions } from '../../src/index.js';
 import { clock as platformClock } from '../../src/platform.js';
 
 const { start, keep, defer } = useFakeMastodon();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A WebSocket as browsers, Deno, Bun and Node's own have it: no headers, no pings shown, a refused upgrade is 1006. */
 class StandardLikeWebSocket {
@@ -91,27 +90,42 @@ describe('WebSocket on a real network', () => {
     });
   }
 
-  test('20 handles on a server that refuses every upgrade make no more attempts than one', { timeout: 30_000 }, async () => {
-    // One random factor for both runs: the back-off schedule is then the same.
-    platformClock.random = () => 0.5;
+  test('20 handles on a server that refuses every upgrade make no more attempts than one', { timeout: 60_000 }, async () => {
+    // Virtual time (the same random factor for both runs): the back-off schedule is exact, and
+    // each refusal is awaited in real time before the clock moves on, however loaded the machine.
     const attempts = async (handles: number): Promise<number[]> => {
-      const f = await start();
-      f.failNext(1e6, 503, { kind: 'ws' });
-      const m = client(f, f.streamingUrl);
-      const o = { runAsync: true as const, reconnectAsync: true, reconnectAsyncWaitSec: 0.2, reconnectAsyncMaxWaitSec: 0.4, timeoutSec: 10 };
-      const hs = Array.from({ length: handles }, (_, i) => keep(m.streamHashtag('t' + i, {}, o)));
-      await sleep(2500);
-      for (const h of hs) h.close();
-      return upgrades(f).map((r) => r.time);
+      const clock = new FakeClock().install();
+      clock.rand = 0.5;
+      try {
+        const f = await start();
+        f.failNext(1e6, 503, { kind: 'ws' });
+        const m = client(f, f.streamingUrl);
+        const o = { runAsync: true as const, reconnectAsync: true, reconnectAsyncWaitSec: 0.2, reconnectAsyncMaxWaitSec: 0.4, timeoutSec: 10 };
+        const hs = Array.from({ length: handles }, (_, i) => keep(m.streamHashtag('t' + i, {}, o)));
+        const t0 = clock.now();
+        const at: number[] = [];
+        // Each refusal is settled when every handle waits again: one back-off timer each (not the
+        // attempt's request timeout), all due together.
+        const settled = (n: number) =>
+          upgrades(f).length === n && clock.pending() === handles && new Set(clock.delays()).size === 1 && clock.delays()[0]! < 10_000;
+        for (let n = 1; clock.now() - t0 <= 2500; n++) {
+          await until(() => settled(n), { what: `refusal ${n} settled` });
+          at.push(clock.now() - t0);
+          await clock.next();
+        }
+        for (const h of hs) h.close();
+        return at;
+      } finally {
+        clock.uninstall();
+      }
     };
     const one = await attempts(1);
     const twenty = await attempts(20);
-    // Waits of 0.1, 0.2, 0.2, … s: about a dozen attempts in 2.5 s either way (was ≈ 80 for twenty).
-    expect(one.length).toBeGreaterThanOrEqual(5);
-    expect(twenty.length).toBeLessThanOrEqual(one.length + 1);
-    // And never two attempts closer than the shortest back-off (0.1 s).
-    const gaps = twenty.slice(1).map((t, i) => t - twenty[i]!);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(90);
+    // Waits of 0.15, 0.3, 0.3, … s (0.2 s × 2^(n-1), capped at 0.4, × 0.75): the same attempts,
+    // at the same virtual times, for twenty handles as for one (was ≈ 80 for twenty).
+    expect(one).toEqual([0, 150, 450, 750, 1050, 1350, 1650, 1950, 2250, 2550].slice(0, one.length));
+    expect(one.length).toBeGreaterThanOrEqual(9);
+    expect(twenty).toEqual(one);
   });
 
   test('a 429 with Retry-After: 2 on the upgrade delays the next upgrade by at least 2 s', { timeout: 30_000 }, async () => {
