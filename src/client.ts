@@ -1,14 +1,14 @@
 import { discoverStreamingBase } from './discovery.js';
 import { Dispatcher, type Listener } from './listener.js';
 import { Stream, type EventGate, type StreamHandle } from './handle.js';
-import { resolveStreamOptions, type StreamOptions } from './options.js';
+import { bad, resolveStreamOptions, type StreamOptions } from './options.js';
 import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentError.js';
 import { defaultFetch } from './platform.js';
 import type { ResolvedStreamOptions } from './options.js';
 import { publicType, streamSpec, type StreamSpec } from './streams.js';
 import { sseTransport } from './transport/sse.js';
 import type { ClientContext, Transport } from './transport/types.js';
-import { normaliseBaseUrl, streamingBaseFrom } from './url.js';
+import { streamingBaseFrom } from './url.js';
 
 export interface MastodonOptions {
   /** The instance, e.g. `https://mastodon.example`; `https://` is assumed, one trailing slash dropped. */
@@ -64,7 +64,7 @@ export class Mastodon {
   #c: ClientContext & { _o: MastodonOptions };
 
   constructor(options: MastodonOptions) {
-    const apiBaseUrl = (this.apiBaseUrl = normaliseBaseUrl(options.apiBaseUrl));
+    const apiBaseUrl = (this.apiBaseUrl = streamingBaseFrom(options.apiBaseUrl, 'https://') ?? bad('apiBaseUrl', 'an http(s) URL'));
     const timeoutMs = (this.requestTimeoutSec = options.requestTimeoutSec ?? 300) * 1000;
     this.transport = options.transport ?? 'sse';
     const fetchFn = () => options.fetch ?? defaultFetch();
@@ -76,7 +76,7 @@ export class Mastodon {
       // Discovery's answer is forgotten once it resolves when it may not be cached (it fell back).
       _base: () =>
         (base ??= fixed
-          ? Promise.resolve(streamingBaseFrom(normaliseBaseUrl(fixed)) ?? fixed)
+          ? Promise.resolve(streamingBaseFrom(fixed, 'https://') ?? fixed)
           : discoverStreamingBase(apiBaseUrl, fetchFn(), timeoutMs).then((r) => (r.cache || (base = undefined), r.base))),
       _o: options,
     };

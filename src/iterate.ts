@@ -47,16 +47,21 @@ type Item = StreamEvent | UnknownStreamEvent | StreamGap;
 export function iterate(start: (listener: Listener) => Stream): StreamIterator {
   const queue: Item[] = [];
   let head = 0;
-  let waiting: ((r: IteratorResult<Item>) => void) | undefined;
-  let failWaiting: ((e: unknown) => void) | undefined;
+  /** The pending `next()`'s resolve: given a value, or the promise `end()` makes (resolving with a rejected promise rejects). */
+  let waiting: ((r: IteratorResult<Item> | Promise<IteratorResult<Item>>) => void) | undefined;
   let finished = false;
 
+  /** The pending `next()`, taken (it is answered once). */
+  const take = () => {
+    const w = waiting;
+    waiting = undefined;
+    return w;
+  };
+
   const push = (item: Item) => {
-    if (waiting) {
-      const w = waiting;
-      waiting = failWaiting = undefined;
-      w({ value: item, done: false });
-    } else queue.push(item);
+    const w = take();
+    if (w) w({ value: item, done: false });
+    else queue.push(item);
   };
 
   const stream = start({
@@ -72,15 +77,17 @@ export function iterate(start: (listener: Listener) => Stream): StreamIterator {
     },
   });
 
-  // When the handle ends, a pending `next()` learns it: done, or the error that ended it.
-  void stream.done.then(() => {
-    if (!waiting) return;
-    const w = waiting, f = failWaiting!;
-    waiting = failWaiting = undefined;
+  /** The end: the error that ended the stream, thrown once (taken off the handle), else done. */
+  const end = async (): Promise<IteratorResult<Item>> => {
     finished = true;
-    if (stream.error) f(stream.error);
-    else w({ value: undefined, done: true });
-  });
+    const err = stream.error;
+    stream.error = undefined;
+    if (err) throw err;
+    return { value: undefined, done: true };
+  };
+
+  // When the handle ends, a pending `next()` learns it.
+  void stream.done.then(() => take()?.(end()));
 
   const it: StreamIterator = {
     position: () => stream.position(),
@@ -90,23 +97,14 @@ export function iterate(start: (listener: Listener) => Stream): StreamIterator {
         if (head === queue.length) queue.length = head = 0;
         return Promise.resolve({ value, done: false });
       }
-      if (finished || !stream.isAlive()) {
-        finished = true;
-        const err = stream.error;
-        stream.error = undefined; // thrown once
-        return err ? Promise.reject(err) : Promise.resolve({ value: undefined, done: true });
-      }
-      return new Promise((resolve, reject) => {
-        waiting = resolve;
-        failWaiting = reject;
-      });
+      if (finished || !stream.isAlive()) return end();
+      return new Promise((resolve) => (waiting = resolve));
     },
     return(): Promise<IteratorResult<Item>> {
-      finished = true;
       stream.error = undefined;
       stream.close();
       queue.length = head = 0;
-      return Promise.resolve({ value: undefined, done: true });
+      return end();
     },
     [Symbol.asyncIterator]() {
       return it;

@@ -3,7 +3,8 @@ import type { StreamName } from './events.js';
 import { reportError } from './platform.js';
 import type { StreamPosition } from './position.js';
 
-type AnyFn = (...args: unknown[]) => unknown;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFn = (...args: unknown[]) => any;
 
 /** Information about items a catch-up could not deliver (see `catchUp`). */
 export interface CatchUpGap {
@@ -121,10 +122,7 @@ export class CallbackStreamListener extends StreamListener {
     h.updateHandler?.(status);
     if (h.localUpdateHandler && !String(status?.account?.acct ?? '').includes('@')) h.localUpdateHandler(status);
   }
-
 }
-export interface CallbackStreamListener extends Required<Omit<Listener, 'onListenerError'>> {}
-
 export interface CallbackStreamListener extends Required<Omit<Listener, 'onListenerError'>> {}
 
 // Listener methods that are not event handlers: an event whose name maps onto one of these
@@ -148,55 +146,50 @@ export const methodNameFor = (event: string): string | null => {
 
 
 /**
- * Calls listener methods with error isolation: a method that throws does not stop the stream;
- * the error goes to `onListenerError(err, name)` when the listener has one, else to
- * `console.error`.
+ * Calls listener methods with error isolation: whatever a method does wrong (throws, throws
+ * from a getter, returns a promise that rejects) does not stop the stream; the error goes to
+ * `onListenerError(err, name)` when the listener has one, else (or when that fails too) to
+ * `console.error`. (Closures made by the constructor rather than members: smaller.)
  */
 export class Dispatcher {
   /** Cleared by `close()`: from then on no listener method runs. */
   active = true;
-
-  readonly listener: Listener;
+  /** Frozen: a listener that mutates the array it is given cannot change the stream (the next reconnect's URL is made from it). */
   readonly forStream: StreamName;
-
-  constructor(listener: Listener, forStream: StreamName) {
-    this.listener = listener;
-    this.forStream = forStream;
-  }
-
   /** Calls `listener[method](...args)` with exactly those arguments if it is a function; returns whether it was. */
-  call(method: string, ...args: unknown[]): boolean {
-    if (!this.active) return true;
-    const fn = (this.listener as Record<string, unknown>)[method];
-    if (typeof fn !== 'function') return false;
-    try {
-      (fn as AnyFn).apply(this.listener, args);
-    } catch (err) {
-      this._listenerError(err, method);
-    }
-    return true;
-  }
-
+  declare call: (method: string, ...args: unknown[]) => boolean;
   /**
    * Delivers one event: `onAnyEvent` first, then its own method or `onUnknownEvent`. An event
-   * without payload (`filters_changed`) calls its method with no argument.
+   * without payload (`filters_changed`) calls its method with no argument. A name that is not a
+   * string (a WebSocket message can say `"event": ["update"]`) is no event.
    */
-  event(name: string, payload: unknown, stream: StreamName = this.forStream): void {
-    this.call('onAnyEvent', name, payload, stream);
-    const m = methodNameFor(name);
-    if (!(m && (payload === undefined ? this.call(m) : this.call(m, payload)))) this.call('onUnknownEvent', name, payload);
-  }
+  declare event: (name: string, payload: unknown, stream?: StreamName) => void;
 
-  private _listenerError(err: unknown, method: string): void {
-    const handler = (this.listener as Listener).onListenerError;
-    if (typeof handler === 'function') {
+  constructor(listener: Listener, forStream: StreamName) {
+    const l = listener as Record<string, unknown>;
+    const report = (err: unknown, method: string): void => reportError(`mastodon-streaming: ${method} threw`, err);
+    /** Runs `l[method](...args)` if it is a function (returns whether it was); what goes wrong goes to `failed`. */
+    const run = (method: string, args: unknown[], failed: (err: unknown, method: string) => void): boolean => {
       try {
-        handler.call(this.listener, err, method);
-        return;
-      } catch (inner) {
-        err = inner;
+        const fn = l[method];
+        if (typeof fn != 'function') return false;
+        // An async method: its rejection too (any promise-like that can be caught).
+        (fn as AnyFn).apply(l, args)?.catch?.((err: unknown) => failed(err, method));
+      } catch (err) {
+        failed(err, method);
       }
-    }
-    reportError(`mastodon-streaming: ${method} threw`, err);
+      return true;
+    };
+    const failed = (err: unknown, method: string): void => {
+      if (!run('onListenerError', [err, method], (inner) => report(inner, method))) report(err, method);
+    };
+    const call = (this.call = (method, ...args) => !this.active || run(method, args, failed));
+    const all = (this.forStream = Object.freeze(forStream));
+    this.event = (name, payload, stream = all) => {
+      if (typeof name != 'string') return;
+      call('onAnyEvent', name, payload, stream);
+      const m = methodNameFor(name);
+      if (!(m && (payload === undefined ? call(m) : call(m, payload)))) call('onUnknownEvent', name, payload);
+    };
   }
 }

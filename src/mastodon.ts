@@ -6,7 +6,7 @@ import type { EventGate, Stream } from './handle.js';
 import { iterate, type StreamIterator, type UnknownStreamEvent } from './iterate.js';
 import type { Dispatcher, Listener } from './listener.js';
 import type { ResolvedStreamOptions, StreamOptions } from './options.js';
-import { streamSpec, type StreamSpec, type StreamType } from './streams.js';
+import { checkedSpec, type StreamSpec, type StreamType } from './streams.js';
 import type { ClientContext, Transport } from './transport/types.js';
 import { WsTransport } from './transport/ws/supervisor.js';
 
@@ -34,7 +34,7 @@ export class Mastodon extends SseMastodon {
   stream(name: StreamType, params?: StreamParams, options?: Omit<StreamOptions, 'runAsync'> & { catchUp?: false }): StreamIterator<StreamEvent | UnknownStreamEvent>;
   stream(name: StreamType, params: StreamParams | undefined, options: Omit<StreamOptions, 'runAsync'>): StreamIterator;
   stream(name: StreamType, params?: StreamParams, options: Omit<StreamOptions, 'runAsync'> = {}): StreamIterator {
-    const spec = streamSpec(name, params);
+    const spec = checkedSpec(name, params);
     return iterate((listener: Listener): Stream => this._start(spec, listener, { ...options, runAsync: true }));
   }
 

@@ -41,6 +41,11 @@ const DEFAULTS = {
   maxEventBytes: 16 * 1024 * 1024,
 };
 
+/** Throws `MastodonIllegalArgumentError`: `<name> must be <what>`. Never quotes the value (it may be the token). */
+export const bad = (name: string, what: string): never => {
+  throw new MastodonIllegalArgumentError(name + ' must be ' + what);
+};
+
 /** Fills in the defaults and refuses a number that makes no sense (negative, infinite, not a number). */
 export function resolveStreamOptions(o: StreamOptions, requestTimeoutSec: number): ResolvedStreamOptions {
   const r: Record<string, unknown> = { signal: o.signal, requestTimeoutSec };

@@ -20,8 +20,8 @@ type Global = {
 const g = (): Global => globalThis as Global;
 
 /**
- * Time, timers and chance: the runtime's. Every other module reads them through the functions
- * below, so a test swaps this one object (test/kit/clock.ts) to run back-off, read timeouts and
+ * Time, timers and chance: the runtime's. Every other module reads them through this object
+ * or the functions below (timers through `setTimer`, which clamps the delay), so a test swaps this one object (test/kit/clock.ts) to run back-off, read timeouts and
  * freeze detection in virtual time, exactly.
  */
 export const clock = {
@@ -38,7 +38,13 @@ export const now = (): number => clock.now();
 
 export const random = (): number => clock.random();
 
-export const setTimer = (fn: () => void, ms: number): TimerId => clock.set(fn, ms);
+/**
+ * The longest delay a timer holds: every runtime fires a longer one (2^31 ms, 24.8 days, and
+ * up) at once, which would turn a long wait into a tight loop. Delays are clamped to it here.
+ */
+const MAX_DELAY = 2 ** 31 - 1;
+
+export const setTimer = (fn: () => void, ms: number): TimerId => clock.set(fn, Math.min(ms, MAX_DELAY));
 
 export const clearTimer = (id: TimerId | undefined): void => clock.clear(id);
 

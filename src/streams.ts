@@ -29,10 +29,14 @@ const bad = (message: string): never => {
   throw new MastodonIllegalArgumentError(message);
 };
 
-/** Checks a stream description. */
-export function streamSpec(type: string, params: { tag?: string; list?: string | { id: string } } = {}): StreamSpec {
+/** Checks a stream name from outside (`mastodon.stream(name)`); the stream methods name theirs themselves. */
+export function checkedSpec(type: string, params?: { tag?: string; list?: string | { id: string } }): StreamSpec {
   if (!TYPE.test(type)) bad('Unknown stream type: ' + type);
-  const t = type as StreamType;
+  return streamSpec(type as StreamType, params);
+}
+
+/** Checks a stream's parameters. */
+export function streamSpec(t: StreamType, params: { tag?: string; list?: string | { id: string } } = {}): StreamSpec {
   if (t[0] == 'h') {
     const tag = params.tag;
     if (!tag || typeof tag != 'string') bad('A hashtag stream needs a tag');

@@ -12,6 +12,6 @@ export class MastodonMalformedEventError extends MastodonError {
   constructor(reason: MalformedReason, data?: string, options?: { cause?: unknown }) {
     super(`Malformed event: ${reason}`, options);
     this.reason = reason;
-    if (data !== undefined) this.data = data.length > 1000 ? data.slice(0, 1000) : data;
+    if (data !== undefined) this.data = data.slice(0, 1000);
   }
 }

@@ -1,6 +1,6 @@
 import { parseRetryAfter } from '../backoff.js';
 import { MastodonNetworkError } from '../errors/MastodonNetworkError.js';
-import { lenientDecoder, now } from '../platform.js';
+import { clock, lenientDecoder } from '../platform.js';
 
 /** The server's `error` message from a JSON body `{"error": "…"}`, if there is one. */
 export function serverMessageOf(body: string): string | undefined {
@@ -41,7 +41,7 @@ export async function errorFromResponse(res: Response, path: string): Promise<Ma
   }
   void reader?.cancel().catch(() => {});
   const status = res.status;
-  const error = refusal(path, status, serverMessageOf(body) ?? res.headers.get('x-error-message') ?? undefined, parseRetryAfter(res.headers.get('retry-after'), now()));
+  const error = refusal(path, status, serverMessageOf(body) ?? res.headers.get('x-error-message') ?? undefined, parseRetryAfter(res.headers.get('retry-after'), clock.now()));
   if (status == 404) error.message += ". No SSE here; try transport: 'websocket'";
   return error;
 }

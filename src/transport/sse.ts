@@ -30,7 +30,9 @@ export const sseTransport = (c: ClientContext, maxEventBytes: number): Transport
     }
     if (res.status != 200) throw await errorFromResponse(res, path);
     const type = res.headers.get('content-type');
-    if (!res.body || (type && !type.includes('text/event-stream'))) {
+    // Compared as RFC 9110 says: case-insensitive, parameters ignored (one anchored pass; the
+    // runtime has trimmed the value).
+    if (!res.body || (type && !/^text\/event-stream\s*(;|$)/i.test(type))) {
       void res.body?.cancel().catch(() => {});
       throw new MastodonNetworkError(`${path} answered ${type}, not an event stream`, { status: 200 });
     }
