@@ -1,13 +1,15 @@
-import base from './vitest.config.ts';
+import base from './vitest.config';
 
 // `npm run test:unit`: the quick loop — the same projects as vitest.config.ts without the tests
 // that need a browser, Deno or Bun, or install the package (those run in `npm test` and in CI).
 const slow = [
   'test/runtimes/**',
   'test/examples.test.ts',
+  'test/examples-errors.test.ts',
   'test/playground.test.ts',
   'test/package-quality.test.ts',
   'test/install.test.ts',
+  'test/catchup/extension-restart.test.ts',
 ];
 
 type Project = { test?: { exclude?: string[] } };

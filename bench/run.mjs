@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark, each in its own Node process (so one's heap and JIT state
-// do not colour another's), side by side in one table, printed and written to bench/RESULTS.md
-// with the machine and the versions used. Figures are printed, never judged: no exit code
-// depends on them. Each benchmark also runs alone: `node bench/parse.mjs`, etc.
+// do not colour another's), side by side in one table, printed with the machine and the
+// versions used; `npm run bench -- --write` also writes it to bench/RESULTS.md, the file the
+// docs quote (a run on a busy laptop should not replace it by accident). Figures are printed,
+// never judged: no exit code depends on them. Each benchmark also runs alone:
+// `node bench/parse.mjs`, etc.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,7 +56,7 @@ const fes = JSON.parse(readFileSync(join(BENCH, '..', 'node_modules', '@microsof
 
 const md = `# Benchmark results
 
-Written by \`npm run bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, in ${((Date.now() - started) / 1000).toFixed(0)} s.
+Written by \`npm run bench -- --write\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, in ${((Date.now() - started) / 1000).toFixed(0)} s.
 
 - Machine: ${m.cpu}, ${m.memory}, ${m.os}; load average (1/5/15 min) ${load0} at the start, ${m.load} at the end (other work on the machine widens the noise)
 - Runtimes: Node ${m.node}; ${m.bun.startsWith('not') ? 'Bun not available' : `Bun ${m.bun}`}; ${m.deno}
@@ -69,5 +71,8 @@ the same runtime and transport. Benchmarks print figures; they do not pass or fa
 
 ${table(rows)}
 `;
-writeFileSync(join(BENCH, 'RESULTS.md'), md);
 process.stdout.write(md);
+if (process.argv.includes('--write')) {
+  writeFileSync(join(BENCH, 'RESULTS.md'), md);
+  process.stderr.write('bench: wrote bench/RESULTS.md\n');
+} else process.stderr.write('bench: bench/RESULTS.md left as it is (npm run bench -- --write replaces it)\n');

@@ -3,9 +3,12 @@
 // user stream after tree-shaking (esbuild bundling a tiny entry that imports
 // { Mastodon, StreamListener } from an entry). Two entries: `mastodon-streaming/sse` (dist/sse.js,
 // the SSE-only client) and `mastodon-streaming` (dist/index.js, the full client with WebSocket,
-// catch-up and async iteration). `--json` prints JSON instead of a table.
-// test/size.test.ts imports measure() to enforce the budgets.
-import { readFileSync } from 'node:fs';
+// catch-up and async iteration). `--json` prints JSON instead of a table; `--write` also writes
+// the table to bench/SIZE.md, the file docs/size.md points to (figures are never typed by hand).
+// test/size.test.ts imports measure() to enforce the budgets. Only the .js files are measured
+// (the module builds' .js.map files are never downloaded by an app).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -60,4 +63,29 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     console.log(`${'artefact'.padEnd(w)}  ${'minified'.padStart(9)}  ${'gzip -9'.padStart(8)}`);
     for (const r of rows) console.log(`${r.name.padEnd(w)}  ${String(r.minified).padStart(9)}  ${String(r.gzip).padStart(8)}`);
   }
+  if (process.argv.includes('--write')) {
+    writeFileSync(join(root, 'bench', 'SIZE.md'), sizeMarkdown(rows));
+    console.log('Wrote bench/SIZE.md');
+  }
+}
+
+/** bench/SIZE.md: the table, the commit it was measured at, and how. */
+export function sizeMarkdown(rows) {
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    /* not a git checkout */
+  }
+  const n = (x) => x.toLocaleString('en-US');
+  return `# Sizes
+
+Written by \`npm run size -- --write\` (bench/size.mjs) at commit ${commit}, from dist/ as built
+by \`npm run build\`: minified bytes and gzip -9 bytes of each .js file, and of an esbuild bundle
+(minified, tree-shaken) of an app that opens one user stream.
+
+| artefact | minified | gzip -9 |
+|---|---:|---:|
+${rows.map((r) => `| ${r.name} | ${n(r.minified)} B | ${n(r.gzip)} B |`).join('\n')}
+`;
 }

@@ -1,7 +1,7 @@
 // Deno 2: your home timeline and notifications over Server-Sent Events, typed.
 //   MASTODON_URL=https://mastodon.example MASTODON_TOKEN=… \
 //     deno run --allow-net --allow-env=MASTODON_URL,MASTODON_TOKEN examples/deno.ts
-// In your own project: `deno add npm:mastodon-streaming` (or import 'npm:mastodon-streaming').
+// In your own project, once the package is published: `deno add npm:mastodon-streaming`.
 import { Mastodon, StreamListener, type Notification, type Status } from 'mastodon-streaming';
 
 const MASTODON_URL = Deno.env.get('MASTODON_URL');

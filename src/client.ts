@@ -165,7 +165,7 @@ export class Mastodon {
     const opts = resolveStreamOptions(options, this.requestTimeoutSec);
     const d = new Dispatcher(listener, spec);
     const c = this.#c;
-    const stream = new Stream(this._transportFor(c, opts), spec, d, opts, c._o.accessToken, this._gate(c, d, spec, opts));
+    const stream = new Stream(this._transportFor(c), spec, d, opts, c._o.accessToken, this._gate(c, d, spec, opts));
     if (opts.runAsync) void stream.run();
     return stream;
   }
@@ -177,9 +177,9 @@ export class Mastodon {
   }
 
   /** @internal */
-  protected _transportFor(c: ClientContext, opts: ResolvedStreamOptions): Transport {
+  protected _transportFor(c: ClientContext): Transport {
     if (this.transport === 'websocket') throw new MastodonIllegalArgumentError(NOT_HERE + "transport: 'websocket'");
-    return sseTransport(c, opts.maxEventBytes);
+    return sseTransport(c);
   }
 
 }

@@ -182,7 +182,7 @@ export class Stream implements StreamHandle {
         arm(Math.min(o.requestTimeoutSec, o.timeoutSec) * 1000);
         let error: MastodonError | undefined;
         try {
-          await transport.connect(spec, hooks, ac.signal);
+          await transport.connect(spec, hooks, ac.signal, o);
         } catch (e) {
           error = e instanceof MastodonError ? e : new MastodonNetworkError('Connection failed', { cause: e });
         }

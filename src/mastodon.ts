@@ -44,9 +44,7 @@ export class Mastodon extends SseMastodon {
   }
 
   /** @internal */
-  protected override _transportFor(c: ClientContext, opts: ResolvedStreamOptions): Transport {
-    if (this.transport !== 'websocket') return super._transportFor(c, opts);
-    const socket = (this.#socket ??= new WsTransport(c));
-    return { connect: (spec, hooks, signal) => socket.connect(spec, hooks, signal, opts), wait: socket.wait };
+  protected override _transportFor(c: ClientContext): Transport {
+    return this.transport !== 'websocket' ? super._transportFor(c) : (this.#socket ??= new WsTransport(c));
   }
 }

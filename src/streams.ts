@@ -22,7 +22,7 @@ export type StreamType =
  */
 export type StreamSpec = readonly [StreamType] | readonly [StreamType, string];
 
-// The twelve stream names of PROTOCOL.md, as one pattern rather than a table.
+// The twelve stream names of docs/protocol.md, as one pattern rather than a table.
 const TYPE = /^(?:user(?::notification)?|public(?::local|:remote)?(?::media)?|hashtag(?::local)?|list|direct)$/;
 
 const bad = (message: string): never => {

@@ -1,4 +1,4 @@
-// Checks the fake Mastodon server itself against PROTOCOL.md, with plain fetch and ws.
+// Checks the fake Mastodon server itself against docs/protocol.md, with plain fetch and ws.
 import { describe, it, expect } from 'vitest';
 import WebSocket from 'ws';
 import type { IncomingMessage } from 'node:http';

@@ -20,7 +20,7 @@ const item: fc.Arbitrary<Item> = fc.oneof(
   }),
 );
 
-/** The payload toPayload should give, from the rule in API.md (mirrored, not imported). */
+/** The payload toPayload should give, from the rule in docs/protocol.md (mirrored, not imported). */
 function expectedPayload(name: string, data: string): unknown {
   if (name === 'delete' || name === 'announcement.delete') return data;
   if (/^\d+$/.test(data)) return data;

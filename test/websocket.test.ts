@@ -74,9 +74,8 @@ describe('WebSocket transport', () => {
       { type: 'subscribe', stream: 'list', list: '12' },
       LIST_MARKER,
     ]);
-    // One batch, not one subscribe per round trip.
-    const t = f.wsMessages.map((x) => x.time);
-    expect(t[2]! - t[0]!).toBeLessThan(200);
+    // One batch, not one subscribe per round trip: the three subscribes share ONE marker (a
+    // subscribe sent on its own would have a marker of its own). No timing bound: the machine may be loaded.
     // The marker came back with no refusal before it: every stream counts as receiving, none was sent again.
     await until(() => handles.every((h) => h.isReceiving()));
     expect(sent(f)).toHaveLength(4);
@@ -94,8 +93,10 @@ describe('WebSocket transport', () => {
     await f.waitForSubscriptions(40);
     await until(() => sent(f).length == 41);
     expect(sent(f)).toEqual([...tags.map((tag) => ({ type: 'subscribe', stream: 'hashtag', tag })), MARKER]);
+    // One marker closes all forty (above), so they went as one batch. Sent one per settle window
+    // (250 ms), forty would take ≥ 9.75 s: 5 s is generous on a loaded machine and still tells the two apart.
     const t = f.wsMessages.map((x) => x.time);
-    expect(t[39]! - t[0]!).toBeLessThan(200);
+    expect(t[39]! - t[0]!).toBeLessThan(5000);
     await until(() => handles.every((h) => h.isReceiving()));
     const s = f.postStatus({ tags: ['tag7', 'tag31'] });
     await until(() => recs[7]!.calls.length && recs[31]!.calls.length);

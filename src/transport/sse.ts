@@ -10,23 +10,26 @@ import type { ClientContext, Transport } from './types.js';
  * Mastodon's Server-Sent Events endpoints, read with `fetch` and `response.body`: one HTTP
  * request per stream, the token in the `Authorization` header only.
  */
-export const sseTransport = (c: ClientContext, maxEventBytes: number): Transport => ({
-  async connect(spec, hooks, signal) {
+export const sseTransport = (c: ClientContext): Transport => ({
+  async connect(spec, hooks, signal, o) {
     const path = ssePath(spec);
     const { accessToken: token, userAgent: agent } = c._o;
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
     if (token) headers.Authorization = 'Bearer ' + token;
     if (agent) headers['User-Agent'] = agent;
     let res: Response;
+    let url: string | undefined;
     try {
       // Discovery is shared by every stream of the client and cannot itself be aborted, so it
       // races the signal: close() must not wait for it.
-      const base = await Promise.race([c._base(), new Promise<never>((_, reject) => signal.addEventListener('abort', reject))]);
+      url = (await Promise.race([c._base(), new Promise<never>((_, reject) => signal.addEventListener('abort', reject))])) + path;
       // credentials: 'omit' because Mastodon answers `Access-Control-Allow-Origin: *` without
       // allow-credentials; cache: 'no-store' so no layer tries to keep an endless body.
-      res = await c._fetch()(base + path, { headers, signal, credentials: 'omit', cache: 'no-store' });
+      res = await c._fetch()(url, { headers, signal, credentials: 'omit', cache: 'no-store' });
     } catch (cause) {
-      throw new MastodonNetworkError('Could not connect to ' + path, { cause });
+      // The URL (so the host) and the reason, which undici keeps one `cause` down (fetch failed
+      // ← ENOTFOUND, ECONNREFUSED, a certificate error); other runtimes throw it directly.
+      throw new MastodonNetworkError(`Connection to ${url} failed (${(cause as Error).cause ?? cause})`, { cause });
     }
     if (res.status != 200) throw await errorFromResponse(res, path);
     const type = res.headers.get('content-type');
@@ -37,7 +40,7 @@ export const sseTransport = (c: ClientContext, maxEventBytes: number): Transport
       throw new MastodonNetworkError(`${path} answered ${type}, not an event stream`, { status: 200 });
     }
     hooks.open();
-    const feed = createSseParser({ event: (name, data) => hooks.event(name, toPayload(name, data)), heartbeat: hooks.heartbeat }, maxEventBytes);
+    const feed = createSseParser({ event: (name, data) => hooks.event(name, toPayload(name, data)), heartbeat: hooks.heartbeat }, o.maxEventBytes);
     const reader = res.body.getReader();
     try {
       for (let chunk; !(chunk = await reader.read()).done; ) {

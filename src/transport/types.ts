@@ -1,4 +1,5 @@
 import type { StreamName } from '../events.js';
+import type { ResolvedStreamOptions } from '../options.js';
 import type { StreamSpec } from '../streams.js';
 
 /**
@@ -29,7 +30,7 @@ export interface ConnectionHooks {
 }
 
 /**
- * One way of carrying a stream. `connect` runs a single connection: it resolves when the
+ * One way of carrying a stream. `connect` runs a single connection (`o`: the handle's options): it resolves when the
  * server ends the stream cleanly, rejects with a `MastodonError` when it fails, and returns
  * promptly (either way) once `signal` is aborted. Reconnecting, timers and back-off belong
  * to the handle, not to the transport — except for a connection shared by many handles (the
@@ -38,6 +39,6 @@ export interface ConnectionHooks {
  * was that handle's own (the handle's back-off applies).
  */
 export interface Transport {
-  connect(spec: StreamSpec, hooks: ConnectionHooks, signal: AbortSignal): Promise<void>;
+  connect(spec: StreamSpec, hooks: ConnectionHooks, signal: AbortSignal, o: ResolvedStreamOptions): Promise<void>;
   wait?(error: unknown): number | undefined;
 }

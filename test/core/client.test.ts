@@ -175,7 +175,7 @@ describe('the access token', () => {
     const m = new Mastodon({ apiBaseUrl: `http://127.0.0.1:${port}`, accessToken: TOKEN, streamingBaseUrl: `http://127.0.0.1:${port}` });
     const err = (await m.streamUser({}).catch((e: unknown) => e)) as MastodonNetworkError;
     expect(err).toBeInstanceOf(MastodonNetworkError);
-    expect(err.message).toBe('Could not connect to /api/v1/streaming/user');
+    expect(err.message).toBe(`Connection to http://127.0.0.1:${port}/api/v1/streaming/user failed (Error: connect ECONNREFUSED 127.0.0.1:${port})`);
     expect(err.status).toBeUndefined();
     expect(String(err) + String(err.cause)).not.toContain(TOKEN);
   });

@@ -1,6 +1,6 @@
 /**
  * The recorded Mastodon 4.6.4 bodies (shared/vectors), Mastodon.py's own parser cases and the
- * SSE deviations of API.md: through the real parser at every split offset, and over HTTP.
+ * SSE deviations of docs/deviations.md: through the real parser at every split offset, and over HTTP.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -172,7 +172,7 @@ describe("Mastodon.py's parser cases", () => {
   });
 });
 
-describe('SSE deviations (API.md): the specification wins', () => {
+describe('SSE deviations (docs/deviations.md): the specification wins', () => {
   const update: Call[] = [['handleHeartbeat'], ['onUpdate', { a: 1 }], ['onDelete', '42']];
   const body = (eol: string, sep = ': ') => enc(`:)${eol}event${sep}update${eol}data${sep}{"a":1}${eol}${eol}event${sep}delete${eol}data${sep}42${eol}${eol}`);
 

@@ -1,5 +1,5 @@
 // startFakeMastodon(): a fake Mastodon (REST API host + streaming host) for tests, benchmarks
-// and the playground. Speaks the wire described in PROTOCOL.md.
+// and the playground. Speaks the wire described in docs/protocol.md.
 
 import http from 'node:http';
 import { createSseHub } from './sse.mjs';

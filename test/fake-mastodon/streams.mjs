@@ -1,5 +1,5 @@
 // Stream names, SSE paths, channel ids and the checks the real streaming server
-// applies before it subscribes a connection (PROTOCOL.md, "SSE" and "WebSocket").
+// applies before it subscribes a connection (docs/protocol.md, "Server-sent events" and "WebSocket").
 
 /** @typedef {{ stream: string, tag?: string, list?: string | number }} StreamKey */
 

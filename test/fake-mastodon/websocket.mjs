@@ -1,5 +1,5 @@
 // The WebSocket half of the streaming server: one socket, many subscriptions
-// (PROTOCOL.md "WebSocket"), with the same wire controls as the SSE half.
+// (docs/protocol.md, "WebSocket: one socket, many streams"), with the same wire controls as the SSE half.
 
 import { WebSocketServer, WebSocket } from 'ws';
 import { isStreamingPath, resolveStream, hasNotificationScope, matchesFilter } from './streams.mjs';

@@ -1,6 +1,6 @@
 /**
  * A tiny controllable Mastodon streaming server for the core tests, on 127.0.0.1 with an
- * ephemeral port. It speaks the SSE wire of PROTOCOL.md (`:)` greeting, CORS `*`, JSON error
+ * ephemeral port. It speaks the SSE wire of docs/protocol.md (`:)` greeting, CORS `*`, JSON error
  * bodies) and lets a test write raw bytes, drop or end connections, stall, and fail the next
  * connections with any status.
  */
