@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { until, useCleanup } from '../kit/index.js';
-import { Mastodon, MastodonNetworkError, type MastodonOptions } from '../../src/index.js';
+import { Mastodon, MastodonMalformedEventError, MastodonNetworkError, type MastodonOptions } from '../../src/index.js';
 
 const { keep, defer } = useCleanup();
 
@@ -87,8 +87,10 @@ describe('WebSocket limits', () => {
     clearInterval(sampler);
     peak = Math.max(peak, used());
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toBeInstanceOf(MastodonNetworkError);
-    expect((errors[0] as Error).message).toBe('/api/v1/streaming closed with code 1006');
+    // The same outcome as an SSE event over the limit: malformed, 'Event too large'.
+    expect(errors[0]).toBeInstanceOf(MastodonMalformedEventError);
+    expect((errors[0] as MastodonMalformedEventError).reason).toBe('Event too large');
+    expect((errors[0] as Error).message).toBe('Malformed event: Event too large');
     // Far less than the frame was ever sent, and nothing like it was held.
     expect(written).toBeLessThan(FRAME / 4);
     expect(peak - before).toBeLessThan(2 * LIMIT);

@@ -46,10 +46,12 @@ export const openSocket = (WS: any, base: string, token: string | undefined, age
   }
   const s = emitter ? new WS(url, { headers, maxPayload }) : new WS(url, protocol);
   let refused: MastodonNetworkError | undefined;
+  /** `ws` refused a frame over maxPayload (it then ends the socket, locally seen as 1006): reported as 1009, "message too big". */
+  let tooBig = false;
   s.onopen = on._open;
   s.onmessage = (e: { data: string }) => on._message(e.data);
-  s.onerror = () => {};
-  s.onclose = (e: { code: number }) => on._close(e.code, refused);
+  s.onerror = (e: { error?: { code?: string } }) => (tooBig ||= e?.error?.code == 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH');
+  s.onclose = (e: { code: number }) => on._close(tooBig ? 1009 : e.code, refused);
   if (emitter) {
     s.on('ping', on._alive);
     s.on('unexpected-response', (_req: unknown, res: { statusCode: number; headers: Record<string, string> }) => {

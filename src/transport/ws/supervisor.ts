@@ -237,7 +237,9 @@ export class WsTransport {
           const err = openedAt
             ? code == 1005
               ? undefined
-              : new MastodonNetworkError(`${PATH} closed with code ${code}`)
+              : code == 1009
+                ? new MastodonMalformedEventError('Event too large')
+                : new MastodonNetworkError(`${PATH} closed with code ${code}`)
             : (refused ?? (await probe(base)));
           if (ws === s) drop(err);
         },
