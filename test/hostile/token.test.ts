@@ -79,7 +79,8 @@ describe('the token is in nothing the library shows', () => {
     }) as unknown as typeof fetch;
     const m = new Mastodon({ apiBaseUrl: 'https://mastodon.example', streamingBaseUrl: 'https://mastodon.example', accessToken: TOKEN, fetch: fetchFn });
     const err = (await m.streamUser({}).catch((e: unknown) => e)) as MastodonNetworkError;
-    expect(err.message).toBe('Could not connect to /api/v1/streaming/user');
+    // The host and the cause are named (issue 15), with the token redacted in the quoted cause too.
+    expect(err.message).toBe('Connection to https://mastodon.example/api/v1/streaming/user failed (TypeError: Headers.append: "Bearer [redacted]" is an invalid header value.)');
     expect(((err.cause as Error).cause as Error).message).toBe('Headers.append: "Bearer [redacted]" is an invalid header value.');
     // c136974: only the top-level message was scrubbed.
     expect(shown(err)).not.toContain('SECRET');
