@@ -8,6 +8,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { Mastodon, MastodonNetworkError } from '../src/index.js';
 
 const TOKEN = 'connection-errors-token';
@@ -24,8 +25,8 @@ async function deadPort(): Promise<number> {
 }
 
 /** The error a one-shot (blocking) user stream fails with. */
-async function failure(base: string): Promise<MastodonNetworkError> {
-  const m = new Mastodon({ apiBaseUrl: base, streamingBaseUrl: base, accessToken: TOKEN });
+async function failure(base: string, transport: 'sse' | 'websocket' = 'sse'): Promise<MastodonNetworkError> {
+  const m = new Mastodon({ apiBaseUrl: base, streamingBaseUrl: base, accessToken: TOKEN, transport, WebSocket });
   const err = await m.streamUser({}).then(() => undefined, (e: unknown) => e);
   expect(err).toBeInstanceOf(MastodonNetworkError);
   const e = err as MastodonNetworkError;
@@ -55,6 +56,12 @@ describe('connection errors name the host and the cause', () => {
     const port = await deadPort();
     const e = await failure(`http://127.0.0.1:${port}`);
     expect(e.message).toBe(`Connection to http://127.0.0.1:${port}/api/v1/streaming/user failed (Error: connect ECONNREFUSED 127.0.0.1:${port})`);
+  });
+
+  it('over WebSocket too: a refused port names the host', async () => {
+    const port = await deadPort();
+    const e = await failure(`http://127.0.0.1:${port}`, 'websocket');
+    expect(e.message).toBe(`Could not connect to http://127.0.0.1:${port}/api/v1/streaming`);
   });
 
   it('a name that does not resolve (ENOTFOUND; EAI_AGAIN where no resolver answers)', async () => {

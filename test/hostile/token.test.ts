@@ -79,7 +79,7 @@ describe('the token is in nothing the library shows', () => {
     }) as unknown as typeof fetch;
     const m = new Mastodon({ apiBaseUrl: 'https://mastodon.example', streamingBaseUrl: 'https://mastodon.example', accessToken: TOKEN, fetch: fetchFn });
     const err = (await m.streamUser({}).catch((e: unknown) => e)) as MastodonNetworkError;
-    // The message quotes the runtime's reason (the newcomer's change), so it is redacted too.
+    // The host and the cause are named (issue 15), with the token redacted in the quoted cause too.
     expect(err.message).toBe('Connection to https://mastodon.example/api/v1/streaming/user failed (TypeError: Headers.append: "Bearer [redacted]" is an invalid header value.)');
     expect(((err.cause as Error).cause as Error).message).toBe('Headers.append: "Bearer [redacted]" is an invalid header value.');
     // c136974: only the top-level message was scrubbed.

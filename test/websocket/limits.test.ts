@@ -123,7 +123,7 @@ describe('WebSocket limits', () => {
     const h = keep(client(url, { WebSocket: StandardLikeWebSocket }).streamUser({ onAbort: (e) => errors.push(e) }, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.1, timeoutSec: 1 }));
     await until(() => errors.length >= 1, { what: 'the first failure', timeoutMs: 10_000 });
     const e = errors[0] as MastodonNetworkError;
-    expect([e.constructor, e.message, e.fatal]).toEqual([MastodonNetworkError, 'Could not connect to /api/v1/streaming', false]);
+    expect([e.constructor, e.message, e.fatal]).toEqual([MastodonNetworkError, `Could not connect to ${url}/api/v1/streaming`, false]);
     // The probe was ended by the client about timeoutSec after it began (loaded machine: +2 s).
     const [first] = held;
     await until(() => first!.closedAt !== undefined, { what: 'the probe ended' });

@@ -23,7 +23,7 @@ interface Sub {
 }
 
 /** No socket, and no sign that the server refused the token. */
-const unreachable = (): MastodonNetworkError => new MastodonNetworkError('Could not connect to ' + PATH);
+const unreachable = (base = ''): MastodonNetworkError => new MastodonNetworkError('Could not connect to ' + base + PATH);
 
 /**
  * The one owner of a client's socket to `/api/v1/streaming`. Handles attach an attempt
@@ -212,7 +212,8 @@ export class WsTransport {
       } finally {
         clearTimer(t);
       }
-      return unreachable();
+      // The host in the message (never the token: the base has no query).
+      return unreachable(base);
     };
 
     /** Opens the socket that `me` stands for until it exists. */
