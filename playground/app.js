@@ -13,6 +13,8 @@
   let real = null;
   let handle = null;
   let generation = 0;
+  /** onAbort ran and its follow-up (the reconnect line) has not yet: the poll leaves the state log alone. */
+  let abortPending = false;
   let lastState = '';
   let reconnects = 0;
   let lastHeartbeat = 0;
@@ -354,8 +356,11 @@
         if (!live()) return;
         log(`onAbort: ${describe(err)}`, 'error');
         // After onAbort the handle either reconnects or stops; look once the call has returned,
-        // and log the state it is really in (the poll then logs each later change).
+        // and log the state it is really in (the poll then logs each later change). Until then
+        // the poll logs no state change, so the log always reads abort → reconnecting → state.
+        abortPending = true;
         setTimeout(() => {
+          abortPending = false;
           if (gen !== generation || !handle || !handle.isAlive()) return;
           reconnects++;
           $('ind-reconnects').textContent = String(reconnects);
@@ -414,7 +419,7 @@
     setText($('ind-alive'), `isAlive(): ${alive}`);
     $('ind-receiving').dataset.on = String(receiving);
     setText($('ind-receiving'), `isReceiving(): ${receiving}`);
-    if (handle && state !== lastState) {
+    if (handle && state !== lastState && !abortPending) {
       if (lastState) log(`State: ${lastState} → ${state}`, 'state');
       lastState = state;
     }
