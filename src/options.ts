@@ -46,12 +46,15 @@ export const bad = (name: string, what: string): never => {
   throw new MastodonIllegalArgumentError(name + ' must be ' + what);
 };
 
-/** Fills in the defaults and refuses a number that makes no sense (negative, infinite, not a number). */
+/** Fills in the defaults and refuses a number option that is no finite number ≥ 0 (a string included). */
 export function resolveStreamOptions(o: StreamOptions, requestTimeoutSec: number): ResolvedStreamOptions {
   const r: Record<string, unknown> = { signal: o.signal, requestTimeoutSec };
   for (const key in DEFAULTS) {
-    const v = (r[key] = o[key as keyof StreamOptions] ?? DEFAULTS[key as keyof typeof DEFAULTS]);
-    if (typeof v == 'number' && !(v >= 0 && v < 1 / 0)) throw new MastodonIllegalArgumentError(key + ' must be a number ≥ 0');
+    const d = DEFAULTS[key as keyof typeof DEFAULTS];
+    const v = (r[key] = o[key as keyof StreamOptions] ?? d);
+    // A number option takes a finite number ≥ 0, nothing else: 'five' or '1KB' would turn a wait
+    // into NaN (a timer of 1 ms: a request storm) or switch a limit off.
+    if (typeof d == 'number' && !(typeof v == 'number' && v >= 0 && v < 1 / 0)) bad(key, 'a number ≥ 0');
   }
   return r as ResolvedStreamOptions;
 }
