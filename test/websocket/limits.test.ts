@@ -7,33 +7,10 @@ import { describe, expect, test } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { until, useCleanup } from '../kit/index.js';
 import { Mastodon, MastodonMalformedEventError, MastodonNetworkError, type MastodonOptions } from '../../src/index.js';
+import { StandardLikeWebSocket } from '../kit/standard-websocket.js';
 
 const { keep, defer } = useCleanup();
 
-/** A WebSocket as browsers have it: a refused upgrade is only close code 1006. */
-class StandardLikeWebSocket {
-  onopen: ((e: unknown) => void) | null = null;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onclose: ((e: { code: number }) => void) | null = null;
-  onerror: ((e: unknown) => void) | null = null;
-  private readonly ws: WebSocket;
-  constructor(url: string, protocols?: string | string[]) {
-    this.ws = new WebSocket(url, protocols);
-    this.ws.onopen = () => this.onopen?.({});
-    this.ws.onmessage = (e) => this.onmessage?.({ data: String(e.data) });
-    this.ws.onerror = () => this.onerror?.({});
-    this.ws.onclose = (e) => this.onclose?.({ code: e.code });
-  }
-  get readyState() {
-    return this.ws.readyState;
-  }
-  send(data: string) {
-    this.ws.send(data);
-  }
-  close() {
-    this.ws.close();
-  }
-}
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -7,33 +7,10 @@ import { FakeClock, sleep, until, useFakeMastodon, type FakeMastodon } from '../
 import { latencyProxy, type LatencyProxy } from '../kit/latency-proxy.js';
 import { Mastodon, MastodonNetworkError, type Listener, type MastodonOptions } from '../../src/index.js';
 import { clock as platformClock } from '../../src/platform.js';
+import { StandardLikeWebSocket } from '../kit/standard-websocket.js';
 
 const { start, keep, defer } = useFakeMastodon();
 
-/** A WebSocket as browsers, Deno, Bun and Node's own have it: no headers, no pings shown, a refused upgrade is 1006. */
-class StandardLikeWebSocket {
-  onopen: ((e: unknown) => void) | null = null;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onclose: ((e: { code: number }) => void) | null = null;
-  onerror: ((e: unknown) => void) | null = null;
-  private readonly ws: WebSocket;
-  constructor(url: string, protocols?: string | string[]) {
-    this.ws = new WebSocket(url, protocols);
-    this.ws.onopen = () => this.onopen?.({});
-    this.ws.onmessage = (e) => this.onmessage?.({ data: String(e.data) });
-    this.ws.onerror = () => this.onerror?.({});
-    this.ws.onclose = (e) => this.onclose?.({ code: e.code });
-  }
-  get readyState() {
-    return this.ws.readyState;
-  }
-  send(data: string) {
-    this.ws.send(data);
-  }
-  close() {
-    this.ws.close();
-  }
-}
 
 const portOf = (url: string) => Number(new URL(url).port);
 const viaProxy = async (f: FakeMastodon, rttMs: number, jitterMs = 0): Promise<LatencyProxy> =>
