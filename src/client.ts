@@ -1,9 +1,10 @@
 import { discoverStreamingBase } from './discovery.js';
 import { Dispatcher, type Listener } from './listener.js';
 import { Stream, type EventGate, type StreamHandle } from './handle.js';
-import { bad, resolveStreamOptions, type StreamOptions } from './options.js';
+import { bad, check, CLIENT_OPTIONS, resolveStreamOptions, type StreamOptions } from './options.js';
 import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentError.js';
-import { defaultFetch } from './platform.js';
+import { abortController, defaultFetch } from './platform.js';
+import { deadline, readText } from './request.js';
 import type { ResolvedStreamOptions } from './options.js';
 import { publicType, streamSpec, type StreamSpec } from './streams.js';
 import { sseTransport } from './transport/sse.js';
@@ -59,25 +60,58 @@ export class Mastodon {
   readonly apiBaseUrl: string;
   readonly transport: 'sse' | 'websocket';
   readonly requestTimeoutSec: number;
+  // (Every option is checked: a wrong type, a number that is not finite and ≥ 0, a token with a
+  // control character throw MastodonIllegalArgumentError naming the option, never its value.)
   // True privates: what console.log, util.inspect and JSON.stringify show of the client never
   // includes the options, and so never the token.
   #c: ClientContext & { _o: MastodonOptions };
 
   constructor(options: MastodonOptions) {
+    options = Object(options);
+    check(options, CLIENT_OPTIONS);
+    const { accessToken: token, streamingBaseUrl: fixed, transport = 'sse' } = options;
+    if (/[\0-\x1f\x7f]/.test(token!)) bad('accessToken', 'free of control characters');
+    if (transport != 'sse' && transport != 'websocket') bad('transport', "'sse' or 'websocket'");
     const apiBaseUrl = (this.apiBaseUrl = streamingBaseFrom(options.apiBaseUrl, 'https://') ?? bad('apiBaseUrl', 'an http(s) URL'));
+    const fixedBase = fixed && (streamingBaseFrom(fixed, 'https://') ?? bad('streamingBaseUrl', 'an http(s) URL'));
     const timeoutMs = (this.requestTimeoutSec = options.requestTimeoutSec ?? 300) * 1000;
-    this.transport = options.transport ?? 'sse';
+    this.transport = transport;
     const fetchFn = () => options.fetch ?? defaultFetch();
-    const fixed = options.streamingBaseUrl;
-    /** The streaming base once asked for. */
+    /** Discovery's answer once asked for; forgotten once it resolves when it may not be cached (it fell back). */
     let base: Promise<string> | undefined;
+    /** Aborts the discovery in flight (undefined when none is): when every caller waiting for it has left. */
+    let stop: (() => void) | undefined;
+    /** Callers waiting for the discovery in flight. */
+    let waiting = 0;
     this.#c = {
       _fetch: fetchFn,
-      // Discovery's answer is forgotten once it resolves when it may not be cached (it fell back).
-      _base: () =>
-        (base ??= fixed
-          ? Promise.resolve(streamingBaseFrom(fixed, 'https://') ?? fixed)
-          : discoverStreamingBase(apiBaseUrl, fetchFn(), timeoutMs).then((r) => (r.cache || (base = undefined), r.base))),
+      _base: (signal) => {
+        if (fixedBase) return Promise.resolve(fixedBase);
+        if (!base) {
+          const ac = abortController();
+          const p: Promise<string> = (base = discoverStreamingBase(apiBaseUrl, fetchFn(), timeoutMs, ac.signal)
+            .then((r) => (r.cache || base != p || (base = undefined), r.base))
+            .finally(() => (stop = undefined)));
+          stop = () => {
+            ac.abort();
+            base = undefined;
+          };
+        }
+        const p = base;
+        waiting++;
+        return new Promise((resolve, reject) => {
+          // A caller whose signal aborts leaves at once; the last one to leave aborts discovery.
+          const gone = () => {
+            if (!--waiting) stop?.();
+            reject(signal!.reason);
+          };
+          signal?.addEventListener('abort', gone);
+          p.then(resolve, reject).finally(() => {
+            signal?.aborted || waiting--;
+            signal?.removeEventListener('abort', gone);
+          });
+        });
+      },
       _o: options,
     };
   }
@@ -87,14 +121,22 @@ export class Mastodon {
     return this.#c._base();
   }
 
-  /** `GET /api/v1/streaming/health`, no token: true iff 200 with body `OK` or `success`. Never throws. */
+  /**
+   * `GET /api/v1/streaming/health`, no token: true iff 200 with body `OK` or `success`. Never
+   * throws. Discovery and the request together are bounded by `requestTimeoutSec`; at most
+   * 1 MiB of the body is read.
+   */
   async streamHealthy(): Promise<boolean> {
+    const [signal, stop] = deadline(this.requestTimeoutSec * 1000);
     try {
-      const res = await this.#c._fetch()((await this.streamingBase()) + '/api/v1/streaming/health', { credentials: 'omit', cache: 'no-store' });
-      const body = (await res.text()).trim();
+      const path = '/api/v1/streaming/health';
+      const res = await this.#c._fetch()((await this.#c._base(signal)) + path, { credentials: 'omit', cache: 'no-store', signal });
+      const body = (await readText(res, path)).trim();
       return res.status == 200 && (body == 'OK' || body == 'success');
     } catch {
       return false;
+    } finally {
+      stop();
     }
   }
 

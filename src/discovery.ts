@@ -1,34 +1,43 @@
-import { timeoutSignal } from './platform.js';
+import { bad } from './options.js';
+import { deadline, readText } from './request.js';
 import { streamingBaseFrom } from './url.js';
 
 /**
  * Mastodon.py's `__get_streaming_base`: `GET /api/v2/instance` → `configuration.urls.streaming`,
  * else `GET /api/v1/instance` → `urls.streaming_api`; when both fail or say nothing, the API
  * base itself. No token is sent (the instance endpoints are public, and a header-less GET
- * needs no CORS preflight).
+ * needs no CORS preflight). Each request is bounded by `timeoutMs`, reads at most 1 MiB, and
+ * is aborted with `signal` (every stream waiting for discovery has closed).
  *
  * Returns the base and whether it is worth caching: an answer is, a network failure is not
- * (the next connection asks again rather than sticking to a guess forever).
+ * (the next connection asks again rather than sticking to a guess forever). An `https` API
+ * whose answer names a cleartext base is refused (`MastodonIllegalArgumentError`, an answer
+ * too): the token would follow it unencrypted; `streamingBaseUrl` is the way to insist.
  */
 export async function discoverStreamingBase(
   apiBaseUrl: string,
   fetchFn: typeof fetch,
   timeoutMs: number,
+  signal: AbortSignal,
 ): Promise<{ base: string; cache: boolean }> {
   let answered = false;
   const read = async (path: string, pick: (json: any) => unknown): Promise<string | undefined> => {
+    const [s, stop] = deadline(timeoutMs, signal);
     try {
-      const res = await fetchFn(apiBaseUrl + path, { signal: timeoutSignal(timeoutMs), credentials: 'omit' });
+      const res = await fetchFn(apiBaseUrl + path, { signal: s, credentials: 'omit' });
       // 404 and friends are answers too: this server has no such endpoint. A 5xx is not.
       answered ||= res.status < 500;
-      if (res.ok) return streamingBaseFrom(pick(await res.json()));
-      void res.body?.cancel().catch(() => {});
+      if (res.ok) return streamingBaseFrom(pick(JSON.parse(await readText(res, path))));
     } catch {
-      // unreachable or not JSON: try the next one
+      // unreachable, timed out, aborted, over 1 MiB or not JSON: try the next one
+    } finally {
+      stop();
     }
   };
   const base =
     (await read('/api/v2/instance', (j) => j?.configuration?.urls?.streaming)) ??
     (await read('/api/v1/instance', (j) => j?.urls?.streaming_api));
+  // (Both are normalised: `https:` has an `s` where `http:` has its colon.)
+  if (apiBaseUrl[4] == 's' && base?.[4] == ':') bad('streamingBaseUrl', 'set to stream without TLS');
   return { base: base ?? apiBaseUrl, cache: base !== undefined || answered };
 }

@@ -39,6 +39,22 @@ const DEFAULTS = {
   catchUp: false,
   catchUpMaxItems: 400,
   maxEventBytes: 16 * 1024 * 1024,
+  // streamPublic's and streamHashtag's (only checked here)
+  local: false,
+  remote: false,
+  onlyMedia: false,
+};
+
+/** The constructor's options besides `apiBaseUrl`, each as an example of its type (see `check`). */
+export const CLIENT_OPTIONS = {
+  accessToken: '',
+  streamingBaseUrl: '',
+  transport: '',
+  userAgent: '',
+  fetch: Object,
+  WebSocket: Object,
+  tokenInQuery: false,
+  requestTimeoutSec: 0,
 };
 
 /** Throws `MastodonIllegalArgumentError`: `<name> must be <what>`. Never quotes the value (it may be the token). */
@@ -46,15 +62,27 @@ export const bad = (name: string, what: string): never => {
   throw new MastodonIllegalArgumentError(name + ' must be ' + what);
 };
 
-/** Fills in the defaults and refuses a number option that is no finite number ≥ 0 (a string included). */
-export function resolveStreamOptions(o: StreamOptions, requestTimeoutSec: number): ResolvedStreamOptions {
-  const r: Record<string, unknown> = { signal: o.signal, requestTimeoutSec };
-  for (const key in DEFAULTS) {
-    const d = DEFAULTS[key as keyof typeof DEFAULTS];
-    const v = (r[key] = o[key as keyof StreamOptions] ?? d);
-    // A number option takes a finite number ≥ 0, nothing else: 'five' or '1KB' would turn a wait
-    // into NaN (a timer of 1 ms: a request storm) or switch a limit off.
-    if (typeof d == 'number' && !(typeof v == 'number' && v >= 0 && v < 1 / 0)) bad(key, 'a number ≥ 0');
+/**
+ * Refuses an option of the wrong type: each of `types` (an example value per option) may be
+ * left out (undefined or null), else has the example's type; a number must be finite and ≥ 0
+ * ('five' would turn a wait into NaN, a timer of 1 ms: a request storm; '1KB' would switch a
+ * limit off; 1e400 is Infinity); `catchUp` may also be an object (`{ from }`).
+ */
+export const check = (o: object, types: object): void => {
+  for (const [key, d] of Object.entries(types)) {
+    const v = (o as Record<string, unknown>)[key];
+    const type = typeof d;
+    if (v != null && (typeof v != type || (type == 'number' && !((v as number) >= 0 && (v as number) < 1 / 0))) && !(key == 'catchUp' && typeof v == 'object'))
+      bad(key, type == 'number' ? 'a number ≥ 0' : 'a ' + type);
   }
+};
+
+/** Checks the options (see `check`; `signal` an AbortSignal) and fills in the defaults. */
+export function resolveStreamOptions(o: StreamOptions, requestTimeoutSec: number): ResolvedStreamOptions {
+  check(o, DEFAULTS);
+  const signal = o.signal;
+  if (signal != null && typeof signal.addEventListener != 'function') bad('signal', 'an AbortSignal');
+  const r: Record<string, unknown> = { signal, requestTimeoutSec };
+  for (const key in DEFAULTS) r[key] = o[key as keyof StreamOptions] ?? DEFAULTS[key as keyof typeof DEFAULTS];
   return r as ResolvedStreamOptions;
 }

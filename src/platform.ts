@@ -30,8 +30,6 @@ export const clock = {
   set: (fn: () => void, ms: number): TimerId => setTimeout(fn, ms),
   /** `clearTimeout(undefined)` is a no-op in every runtime. */
   clear: (id: TimerId | undefined): void => clearTimeout(id),
-  /** A signal that aborts itself after `ms` (and, unlike a timer, keeps no process alive). */
-  timeout: (ms: number): AbortSignal => AbortSignal.timeout(ms),
 };
 
 export const now = (): number => clock.now();
@@ -47,9 +45,6 @@ const MAX_DELAY = 2 ** 31 - 1;
 export const setTimer = (fn: () => void, ms: number): TimerId => clock.set(fn, Math.min(ms, MAX_DELAY));
 
 export const clearTimer = (id: TimerId | undefined): void => clock.clear(id);
-
-/** A signal that aborts itself after `ms`. */
-export const timeoutSignal = (ms: number): AbortSignal => clock.timeout(ms);
 
 export const abortController = (): AbortController => new AbortController();
 

@@ -5,7 +5,8 @@ import type { StreamName } from '../events.js';
 import type { EventGate } from '../handle.js';
 import type { CatchUpGap, Dispatcher } from '../listener.js';
 import type { ResolvedStreamOptions } from '../options.js';
-import { abortController, clearTimer, setTimer, textOf, timeoutSignal, type TimerId } from '../platform.js';
+import { abortController, clearTimer, setTimer, type TimerId } from '../platform.js';
+import { deadline, readText } from '../request.js';
 import { idsFrom, type StreamPosition } from '../position.js';
 import type { StreamSpec } from '../streams.js';
 import { answered, serverMessageOf } from '../transport/response-error.js';
@@ -84,15 +85,6 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     d.call('onCatchUpGap', { ...gone[0]!, reason, missing: gone, error } satisfies CatchUpGap);
   };
 
-  /** A response body as text, at most 1 MiB of it (the caller aborts the request, so a refused rest is not read). */
-  const read = async (res: Response, path: string): Promise<string> => {
-    const reader = res.body!.getReader();
-    const chunks: Uint8Array[] = [];
-    for (let c, n = 0; !(c = await reader.read()).done; chunks.push(c.value))
-      if ((n += c.value.length) > 1 << 20) throw new MastodonNetworkError(path + ' sent over 1 MiB');
-    return textOf(chunks);
-  };
-
   /**
    * One timeline. Without an id to start from: record where it stands (its newest item, `'0'`
    * when empty; a live event delivered meanwhile wins). Otherwise deliver what is newer, page
@@ -110,19 +102,21 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
       for (let min = newest[name]; !closed; ) {
         if (++pages > max / 20 + 5) return gap('stuck', [here()]);
         const c = (ac = abortController());
-        // Its turn in the budget: a timeout signal (it keeps no process alive), or close() now.
+        // Its turn in the budget, or close() now (the timer is cleared either way: none is left behind).
         const wait = budget();
-        if (wait) await new Promise((resolve) => (c.signal.onabort = timeoutSignal(wait).onabort = resolve));
-        const timer = setTimer(() => c.abort(), opts.timeoutSec * 1000);
+        let timer: TimerId | undefined;
+        if (wait) await new Promise<void>((resolve) => ((c.signal.onabort = () => resolve()), (timer = setTimer(resolve, wait))));
+        clearTimer(timer);
+        if (closed) return;
+        const [signal, stop] = deadline(opts.timeoutSec * 1000, c.signal);
         let res: Response;
         let body: string;
         try {
-          res = await fetchFn(`${api}${path}?${query}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name == 'notification' ? 80 : 40}`, { headers, signal: c.signal });
+          res = await fetchFn(`${api}${path}?${query}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name == 'notification' ? 80 : 40}`, { headers, signal });
           budget.left(res.headers.get('x-ratelimit-remaining'));
-          body = await read(res, path);
+          body = await readText(res, path);
         } finally {
-          clearTimer(timer);
-          c.abort();
+          stop();
         }
         if (!res.ok) {
           const serverMessage = serverMessageOf(body)?.split(token!).join('[redacted]'); // split(undefined): the whole

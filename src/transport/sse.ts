@@ -17,12 +17,11 @@ export const sseTransport = (c: ClientContext): Transport => ({
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
     if (token) headers.Authorization = 'Bearer ' + token;
     if (agent) headers['User-Agent'] = agent;
+    // Discovery (shared by every stream of the client) is left at once when the signal aborts:
+    // close() does not wait for it. It rejects only with a MastodonError (a refused downgrade).
+    const url = (await c._base(signal)) + path;
     let res: Response;
-    let url: string | undefined;
     try {
-      // Discovery is shared by every stream of the client and cannot itself be aborted, so it
-      // races the signal: close() must not wait for it.
-      url = (await Promise.race([c._base(), new Promise<never>((_, reject) => signal.addEventListener('abort', reject))])) + path;
       // credentials: 'omit' because Mastodon answers `Access-Control-Allow-Origin: *` without
       // allow-credentials; cache: 'no-store' so no layer tries to keep an endless body.
       res = await c._fetch()(url, { headers, signal, credentials: 'omit', cache: 'no-store' });
@@ -31,7 +30,8 @@ export const sseTransport = (c: ClientContext): Transport => ({
       // ← ENOTFOUND, ECONNREFUSED, a certificate error); other runtimes throw it directly.
       throw new MastodonNetworkError(`Connection to ${url} failed (${(cause as Error).cause ?? cause})`, { cause });
     }
-    if (res.status != 200) throw await errorFromResponse(res, path);
+    // A refusal's body is only for the message: it gets the read timeout, not requestTimeoutSec.
+    if (res.status != 200) throw await errorFromResponse(res, path, o.timeoutSec * 1000);
     const type = res.headers.get('content-type');
     // Compared as RFC 9110 says: case-insensitive, parameters ignored (one anchored pass; the
     // runtime has trimmed the value).

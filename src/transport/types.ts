@@ -11,8 +11,11 @@ import type { StreamSpec } from '../streams.js';
 export interface ClientContext {
   /** The fetch to use (the `fetch` option, else the runtime's). */
   _fetch: () => typeof fetch;
-  /** The streaming base URL (http or https, no trailing slash): configured or discovered. */
-  _base: () => Promise<string>;
+  /**
+   * The streaming base URL (http or https, no trailing slash): configured or discovered.
+   * Rejects when `signal` aborts; discovery is aborted once every caller waiting for it has.
+   */
+  _base: (signal?: AbortSignal) => Promise<string>;
   /** The client's options that transports read (the rest of `MastodonOptions`). */
   _o: { accessToken?: string; userAgent?: string; WebSocket?: unknown; tokenInQuery?: boolean };
 }

@@ -43,7 +43,6 @@ export class FakeClock {
       random: () => this.rand,
       set: (fn: () => void, ms: number) => this.set(fn, ms),
       clear: (id: TimerId | undefined) => this.clear(id),
-      timeout: (ms: number) => this.timeout(ms),
     } satisfies Clock);
     return this;
   }
@@ -70,12 +69,6 @@ export class FakeClock {
 
   clear(id: TimerId | undefined): void {
     this.timers = this.timers.filter((x) => x.id !== (id as unknown as number));
-  }
-
-  timeout(ms: number): AbortSignal {
-    const ac = new AbortController();
-    this.set(() => ac.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
-    return ac.signal;
   }
 
   /** Virtual timers still pending. */

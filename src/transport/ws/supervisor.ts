@@ -5,6 +5,7 @@ import { MastodonNetworkError } from '../../errors/MastodonNetworkError.js';
 import type { ResolvedStreamOptions } from '../../options.js';
 import { toPayload } from '../../payload.js';
 import { abortController, clearTimer, defaultWebSocket, now, random, setTimer, type TimerId } from '../../platform.js';
+import { deadline } from '../../request.js';
 import { ssePath, type StreamSpec } from '../../streams.js';
 import { errorFromResponse, refusal } from '../response-error.js';
 import type { ClientContext, ConnectionHooks } from '../types.js';
@@ -65,8 +66,8 @@ export class WsTransport {
     let failures = 0;
     let until = 0;
     let dropped: unknown;
-    /** The HTTP probe after a refused upgrade, aborted by a reset. */
-    let probing: AbortController | undefined;
+    /** Aborted by a reset: the socket's discovery wait and the HTTP probe after a refused upgrade. */
+    let socketSignal: AbortController | undefined;
 
     const send = (text: string): void => (ws as Socket)._send(text);
 
@@ -141,8 +142,8 @@ export class WsTransport {
     const reset = (): void => {
       const old = ws;
       clearTimer(timer);
-      probing?.abort();
-      timer = ws = probing = undefined;
+      socketSignal?.abort();
+      timer = ws = socketSignal = undefined;
       openedAt = 0;
       book = ledger();
       (old as Socket | undefined)?._end?.();
@@ -193,32 +194,31 @@ export class WsTransport {
      * there is the answer. Bounded by the first attempt's `timeoutSec`, aborted by a reset
      * (close()), and reads at most a few KiB of the body.
      */
-    const probe = async (base: string): Promise<MastodonNetworkError> => {
+    const probe = async (base: string, signal: AbortSignal): Promise<MastodonNetworkError> => {
       const [sub] = subs;
       const path = ssePath(sub!._spec);
       const token = o.accessToken;
-      const ac = (probing = abortController());
-      const t = setTimer(() => ac.abort(), sub!._o.timeoutSec * 1000);
+      const ms = sub!._o.timeoutSec * 1000;
+      const [s, stop] = deadline(ms, signal);
       try {
         const res = await c._fetch()(base + path, {
           headers: token ? { Authorization: 'Bearer ' + token } : {},
           credentials: 'omit',
-          signal: ac.signal,
+          signal: s,
         });
-        if (res.status == 401 || res.status == 429) return await errorFromResponse(res, path);
-        void res.body?.cancel().catch(() => {});
+        if (res.status == 401 || res.status == 429) return await errorFromResponse(res, path, ms);
       } catch {
         // unreachable: a network failure, or timed out
       } finally {
-        clearTimer(t);
+        stop();
       }
       // The host in the message (never the token: the base has no query).
       return unreachable(base);
     };
 
     /** Opens the socket that `me` stands for until it exists. */
-    const open = async (me: object): Promise<void> => {
-      const base = await c._base();
+    const open = async (me: object, signal: AbortSignal): Promise<void> => {
+      const base = await c._base(signal);
       if (ws !== me) return;
       // The first attempt's limit is the socket's (`ws` refuses a longer frame unread).
       const s: Socket = (ws = openSocket(WS, base, o.accessToken, o.userAgent, o.tokenInQuery, [...subs][0]!._o.maxEventBytes, {
@@ -241,7 +241,7 @@ export class WsTransport {
               : code == 1009
                 ? new MastodonMalformedEventError('Event too large')
                 : new MastodonNetworkError(`${PATH} closed with code ${code}`)
-            : (refused ?? (await probe(base)));
+            : (refused ?? (await probe(base, signal)));
           if (ws === s) drop(err);
         },
       }));
@@ -263,8 +263,9 @@ export class WsTransport {
         else {
           // Marks the socket as on its way until the real one exists.
           const me = (ws = {});
-          // No cause: a runtime's message may quote the URL or the subprotocol, and so the token.
-          open(me).catch(() => ws === me && drop(unreachable()));
+          // A MastodonError (a refused downgrade) as it is; no cause otherwise: a runtime's message
+          // may quote the URL or the subprotocol, and so the token.
+          open(me, (socketSignal = abortController()).signal).catch((e) => ws === me && drop(e instanceof MastodonError ? e : unreachable()));
         }
       });
   }
