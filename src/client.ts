@@ -71,38 +71,40 @@ export class Mastodon {
     check(options, CLIENT_OPTIONS);
     const { accessToken: token, streamingBaseUrl: fixed, transport = 'sse' } = options;
     if (/[\0-\x1f\x7f]/.test(token!)) bad('accessToken', 'free of control characters');
-    if (transport != 'sse' && transport != 'websocket') bad('transport', "'sse' or 'websocket'");
+    if (transport !== 'sse' && transport !== 'websocket') bad('transport', "'sse' or 'websocket'");
     const apiBaseUrl = (this.apiBaseUrl = streamingBaseFrom(options.apiBaseUrl, 'https://') ?? bad('apiBaseUrl', 'an http(s) URL'));
-    const fixedBase = fixed && (streamingBaseFrom(fixed, 'https://') ?? bad('streamingBaseUrl', 'an http(s) URL'));
     const timeoutMs = (this.requestTimeoutSec = options.requestTimeoutSec ?? 300) * 1000;
     this.transport = transport;
     const fetchFn = () => options.fetch ?? defaultFetch();
-    /** Discovery's answer once asked for; forgotten once it resolves when it may not be cached (it fell back). */
-    let base: Promise<string> | undefined;
     /** Aborts the discovery in flight (undefined when none is): when every caller waiting for it has left. */
     let stop: (() => void) | undefined;
     /** Callers waiting for the discovery in flight. */
     let waiting = 0;
+    /** Discovery: started by the first caller, shared by every stream, aborted once none of them waits. */
+    const discover = (): Promise<string> => {
+      const ac = abortController();
+      stop = () => {
+        ac.abort();
+        base = undefined;
+      };
+      // Its answer is forgotten once it resolves when it may not be cached (it fell back).
+      const p: Promise<string> = discoverStreamingBase(apiBaseUrl, fetchFn(), timeoutMs, ac.signal)
+        .then((r) => (r.cache || base != p || (base = undefined), r.base))
+        .finally(() => (stop = undefined));
+      return p;
+    };
+    /** The streaming base: `streamingBaseUrl`, else discovery's answer once asked for. */
+    let base: Promise<string> | undefined =
+      fixed ? Promise.resolve(streamingBaseFrom(fixed, 'https://') ?? bad('streamingBaseUrl', 'an http(s) URL')) : undefined;
     this.#c = {
       _fetch: fetchFn,
       _base: (signal) => {
-        if (fixedBase) return Promise.resolve(fixedBase);
-        if (!base) {
-          const ac = abortController();
-          const p: Promise<string> = (base = discoverStreamingBase(apiBaseUrl, fetchFn(), timeoutMs, ac.signal)
-            .then((r) => (r.cache || base != p || (base = undefined), r.base))
-            .finally(() => (stop = undefined)));
-          stop = () => {
-            ac.abort();
-            base = undefined;
-          };
-        }
-        const p = base;
+        const p = (base ??= discover());
         waiting++;
         return new Promise((resolve, reject) => {
           // A caller whose signal aborts leaves at once; the last one to leave aborts discovery.
           const gone = () => {
-            if (!--waiting) stop?.();
+            --waiting || stop?.();
             reject(signal!.reason);
           };
           signal?.addEventListener('abort', gone);
@@ -127,11 +129,12 @@ export class Mastodon {
    * 1 MiB of the body is read.
    */
   async streamHealthy(): Promise<boolean> {
-    const [signal, stop] = deadline(this.requestTimeoutSec * 1000);
+    const ms = this.requestTimeoutSec * 1000;
+    const [signal, stop] = deadline(ms);
     try {
       const path = '/api/v1/streaming/health';
       const res = await this.#c._fetch()((await this.#c._base(signal)) + path, { credentials: 'omit', cache: 'no-store', signal });
-      const body = (await readText(res, path)).trim();
+      const body = (await readText(res, path, ms)).trim();
       return res.status == 200 && (body == 'OK' || body == 'success');
     } catch {
       return false;

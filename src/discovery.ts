@@ -27,7 +27,7 @@ export async function discoverStreamingBase(
       const res = await fetchFn(apiBaseUrl + path, { signal: s, credentials: 'omit' });
       // 404 and friends are answers too: this server has no such endpoint. A 5xx is not.
       answered ||= res.status < 500;
-      if (res.ok) return streamingBaseFrom(pick(JSON.parse(await readText(res, path))));
+      if (res.ok) return streamingBaseFrom(pick(JSON.parse(await readText(res, path, timeoutMs))));
     } catch {
       // unreachable, timed out, aborted, over 1 MiB or not JSON: try the next one
     } finally {

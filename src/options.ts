@@ -45,11 +45,12 @@ const DEFAULTS = {
   onlyMedia: false,
 };
 
-/** The constructor's options besides `apiBaseUrl`, each as an example of its type (see `check`). */
+/**
+ * The constructor's options, each as an example of its type (see `check`). (`apiBaseUrl`,
+ * `streamingBaseUrl` and `transport` are checked by value, which covers the type.)
+ */
 export const CLIENT_OPTIONS = {
   accessToken: '',
-  streamingBaseUrl: '',
-  transport: '',
   userAgent: '',
   fetch: Object,
   WebSocket: Object,
@@ -69,9 +70,9 @@ export const bad = (name: string, what: string): never => {
  * limit off; 1e400 is Infinity); `catchUp` may also be an object (`{ from }`).
  */
 export const check = (o: object, types: object): void => {
-  for (const [key, d] of Object.entries(types)) {
+  for (const key in types) {
     const v = (o as Record<string, unknown>)[key];
-    const type = typeof d;
+    const type = typeof (types as Record<string, unknown>)[key];
     if (v != null && (typeof v != type || (type == 'number' && !((v as number) >= 0 && (v as number) < 1 / 0))) && !(key == 'catchUp' && typeof v == 'object'))
       bad(key, type == 'number' ? 'a number ≥ 0' : 'a ' + type);
   }

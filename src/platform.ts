@@ -64,9 +64,6 @@ export const defaultWebSocket = (): typeof WebSocket => {
 /** A strict UTF-8 decoder: malformed input throws instead of turning into U+FFFD. */
 export const strictDecoder = (): TextDecoder => new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** A lenient UTF-8 decoder, for error bodies that only feed a message. */
-export const lenientDecoder = (): TextDecoder => new TextDecoder();
-
 export const reportError = (...args: unknown[]): void => g().console?.error(...args);
 
 /**

@@ -108,13 +108,14 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         if (wait) await new Promise<void>((resolve) => ((c.signal.onabort = () => resolve()), (timer = setTimer(resolve, wait))));
         clearTimer(timer);
         if (closed) return;
-        const [signal, stop] = deadline(opts.timeoutSec * 1000, c.signal);
+        const ms = opts.timeoutSec * 1000;
+        const [signal, stop] = deadline(ms, c.signal);
         let res: Response;
         let body: string;
         try {
           res = await fetchFn(`${api}${path}?${query}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name == 'notification' ? 80 : 40}`, { headers, signal });
           budget.left(res.headers.get('x-ratelimit-remaining'));
-          body = await readText(res, path);
+          body = await readText(res, path, ms);
         } finally {
           stop();
         }
