@@ -1,4 +1,4 @@
-import { timeoutSignal } from './platform.js';
+import { clock } from './platform.js';
 import { streamingBaseFrom } from './url.js';
 
 /**
@@ -18,7 +18,7 @@ export async function discoverStreamingBase(
   let answered = false;
   const read = async (path: string, pick: (json: any) => unknown): Promise<string | undefined> => {
     try {
-      const res = await fetchFn(apiBaseUrl + path, { signal: timeoutSignal(timeoutMs), credentials: 'omit' });
+      const res = await fetchFn(apiBaseUrl + path, { signal: clock.timeout(timeoutMs), credentials: 'omit' });
       // 404 and friends are answers too: this server has no such endpoint. A 5xx is not.
       answered ||= res.status < 500;
       if (res.ok) return streamingBaseFrom(pick(await res.json()));

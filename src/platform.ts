@@ -34,10 +34,6 @@ export const clock = {
   timeout: (ms: number): AbortSignal => AbortSignal.timeout(ms),
 };
 
-export const now = (): number => clock.now();
-
-export const random = (): number => clock.random();
-
 /**
  * The longest delay a timer holds: every runtime fires a longer one (2^31 ms, 24.8 days, and
  * up) at once, which would turn a long wait into a tight loop. Delays are clamped to it here.
@@ -45,11 +41,6 @@ export const random = (): number => clock.random();
 const MAX_DELAY = 2 ** 31 - 1;
 
 export const setTimer = (fn: () => void, ms: number): TimerId => clock.set(fn, Math.min(ms, MAX_DELAY));
-
-export const clearTimer = (id: TimerId | undefined): void => clock.clear(id);
-
-/** A signal that aborts itself after `ms`. */
-export const timeoutSignal = (ms: number): AbortSignal => clock.timeout(ms);
 
 export const abortController = (): AbortController => new AbortController();
 

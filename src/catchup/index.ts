@@ -5,7 +5,7 @@ import type { StreamName } from '../events.js';
 import type { EventGate } from '../handle.js';
 import type { CatchUpGap, Dispatcher } from '../listener.js';
 import type { ResolvedStreamOptions } from '../options.js';
-import { abortController, clearTimer, setTimer, textOf, timeoutSignal, type TimerId } from '../platform.js';
+import { abortController, clock, setTimer, textOf, type TimerId } from '../platform.js';
 import { idsFrom, type StreamPosition } from '../position.js';
 import type { StreamSpec } from '../streams.js';
 import { answered, serverMessageOf } from '../transport/response-error.js';
@@ -33,7 +33,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   /** The first connection resumes from `from`: it catches up like a reconnect. */
   let resume = from != null;
   /** Live events held back while a catch-up runs; undefined when none runs. */
-  let held: [string, unknown, StreamName][] | undefined;
+  let held: [string, unknown, StreamName?][] | undefined;
   let busy = false;
   /** A connection opened during the running pass: read the timelines once more before releasing. */
   let again = false;
@@ -112,7 +112,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         const c = (ac = abortController());
         // Its turn in the budget: a timeout signal (it keeps no process alive), or close() now.
         const wait = budget();
-        if (wait) await new Promise((resolve) => (c.signal.onabort = timeoutSignal(wait).onabort = resolve));
+        if (wait) await new Promise((resolve) => (c.signal.onabort = clock.timeout(wait).onabort = resolve));
         const timer = setTimer(() => c.abort(), opts.timeoutSec * 1000);
         let res: Response;
         let body: string;
@@ -121,7 +121,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
           budget.left(res.headers.get('x-ratelimit-remaining'));
           body = await read(res, path);
         } finally {
-          clearTimer(timer);
+          clock.clear(timer);
           c.abort();
         }
         if (!res.ok) {
@@ -182,7 +182,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
       closed = true;
       held = undefined;
       ac?.abort();
-      clearTimer(posTimer);
+      clock.clear(posTimer);
     },
     position,
   };
