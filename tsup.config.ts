@@ -23,15 +23,17 @@ const build = (name: 'index' | 'sse', format: 'esm' | 'iife'): Options => ({
   // minifies, a few per cent smaller gzipped than esbuild's own minifier on this code
   // (measured with npm run size). The ESM build is minified again by the app's bundler: there,
   // functions that terser inlined where they are called come out about 90 bytes (gzip) larger
-  // in the app than functions left alone, so the ESM build is not inlined. The IIFE is used as
-  // is, and is smallest inlined.
+  // in the app than functions left alone, so the ESM build inlines only the simplest functions
+  // (`inline: 1`: 13 B smaller in the app than none) and keeps statements apart (`sequences:
+  // false`: the app's minifier joins them its own way; 4 B more). The IIFE is used as is, and
+  // is smallest fully inlined.
   minify: 'terser',
   terserOptions: {
     // tsup chains terser's map onto esbuild's only when terser is asked for one.
     sourceMap: format == 'esm',
     ecma: 2020,
     module: format == 'esm',
-    compress: format == 'esm' ? { passes: 3, inline: false, reduce_funcs: false } : { passes: 3 },
+    compress: format == 'esm' ? { passes: 3, inline: 1, reduce_funcs: false, sequences: false } : { passes: 3 },
   },
   treeshake: true,
   // The module builds come with dist/*.js.map, sources inside (sourcesContent): stack traces

@@ -19,6 +19,16 @@
   let reconnects = 0;
   let lastHeartbeat = 0;
   let handleTransport = 'sse';
+  /** The handle's catchUp is on: a reconnect fills what the stream missed. */
+  let handleCatchUp = false;
+  /** Where the demo stream's position is kept (sessionStorage: this tab only; never the token); null: not kept. */
+  let positionKey = null;
+  /**
+   * After a reconnect, or a start from a saved position, while the catch-up fills: when the
+   * stream was seen open again (0: not yet), how many missed events it filled (those written
+   * before that), and their log line.
+   */
+  let resume = null;
   let paused = false;
   const counts = new Map();
   let countsDirty = false;
@@ -273,11 +283,12 @@
   function makeListener(gen) {
     const live = () => gen === generation;
     return {
-      onAnyEvent(name) {
+      onAnyEvent(name, payload) {
         if (!live()) return;
         counts.set(name, (counts.get(name) || 0) + 1);
         countsDirty = true;
         thisSecond++;
+        if (resume) missed(payload);
       },
       onUpdate(status) {
         if (live()) addCard(statusCard(status, 'update'));
@@ -350,11 +361,15 @@
         addCard(card('unknown', name, null, null, h('p', { class: 'raw' }, (text || '').slice(0, 300))));
       },
       handleHeartbeat() {
-        if (live()) lastHeartbeat = Date.now();
+        if (!live()) return;
+        lastHeartbeat = Date.now();
+        // SSE greets a new connection with a heartbeat: the stream is open again.
+        if (resume) resume.at ||= lastHeartbeat;
       },
       onAbort(err) {
         if (!live()) return;
         log(`onAbort: ${describe(err)}`, 'error');
+        if (handleCatchUp) resume = { at: 0, n: 0, line: null };
         // After onAbort the handle either reconnects or stops; look once the call has returned,
         // and log the state it is really in (the poll then logs each later change). Until then
         // the poll logs no state change, so the log always reads abort → reconnecting → state.
@@ -373,10 +388,32 @@
       onCatchUpGap(gap) {
         if (live()) log(`Catch-up gap on ${gap.timeline}: ${gap.reason}`, 'error');
       },
+      onPosition(position) {
+        if (live() && positionKey) sessionStorage.setItem(positionKey, JSON.stringify(position));
+      },
       onListenerError(err, name) {
         log(`The page's handler for ${name} threw: ${describe(err)}`, 'error');
       },
     };
+  }
+
+  /**
+   * An event delivered after a reconnect (or a resumed start): written before the stream was
+   * open again, it is one the catch-up filled, and the log line counts it; the first one written
+   * later is live, so the fill is over (the library delivers the catch-up first). Events without
+   * a time (deletes) count neither way. When the stream was open again is what the page sees:
+   * SSE's greeting heartbeat, else the state poll (every 250 ms) or the first event, so over
+   * WebSocket an event written in the moment after the reopen may count as missed.
+   */
+  function missed(payload) {
+    const written = Date.parse((payload && (payload.created_at || (payload.last_status && payload.last_status.created_at))) || '');
+    resume.at ||= Date.now();
+    if (written >= resume.at) resume = null;
+    else if (written < resume.at) {
+      const text = `Resumed: ${++resume.n} missed event${resume.n === 1 ? '' : 's'} filled`;
+      if (resume.line) resume.line.lastChild.data = text;
+      else resume.line = log(text, 'reconnect');
+    }
   }
 
   function describe(err) {
@@ -392,8 +429,10 @@
   function log(message, kind = 'info') {
     const ol = $('log');
     const now = new Date();
-    ol.prepend(h('li', { class: 'log-' + kind, 'data-kind': kind }, h('time', { datetime: now.toISOString() }, now.toTimeString().slice(0, 8)), ' ', message));
+    const li = h('li', { class: 'log-' + kind, 'data-kind': kind }, h('time', { datetime: now.toISOString() }, now.toTimeString().slice(0, 8)), ' ', message);
+    ol.prepend(li);
     while (ol.children.length > MAX_LOG) ol.lastElementChild.remove();
+    return li;
   }
 
   const STATE_TEXT = { connecting: 'Connecting…', open: 'Open', waiting: 'Waiting to reconnect', closed: 'Closed' };
@@ -419,6 +458,8 @@
     setText($('ind-alive'), `isAlive(): ${alive}`);
     $('ind-receiving').dataset.on = String(receiving);
     setText($('ind-receiving'), `isReceiving(): ${receiving}`);
+    // Open again after a reconnect (over SSE the greeting heartbeat tells it sooner).
+    if (resume && !resume.at && state === 'open' && !abortPending) resume.at = Date.now();
     if (handle && state !== lastState && !abortPending) {
       if (lastState) log(`State: ${lastState} → ${state}`, 'state');
       lastState = state;
@@ -505,7 +546,17 @@
     pollIndicators();
   }
 
-  function connect() {
+  /** The demo stream's position, saved in this tab (sessionStorage), or undefined. */
+  function savedPosition() {
+    try {
+      return (positionKey && JSON.parse(sessionStorage.getItem(positionKey) || 'null')) || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `resumeSaved`: the page's first connection (e.g. after a reload) resumes from the saved position. */
+  function connect(resumeSaved) {
     const source = currentSource();
     const target = source === 'demo' ? demo : real;
     if (!target) {
@@ -527,18 +578,24 @@
         reconnectAsync: true,
         reconnectAsyncWaitSec: numberFrom('wait', 'Reconnect wait', 0.1),
         timeoutSec: numberFrom('timeout', 'Read timeout', 1),
-        catchUp,
       };
     } catch (err) {
       log(`Not connected: ${err.message}`, 'error');
       return;
     }
+    // The demo's stream saves where it stands (onPosition), so that a reload resumes there.
+    const what = [stream, stream.startsWith('hashtag') ? $('tag').value.trim() : stream === 'list' ? $('list').value.trim() : '', stream.startsWith('public') && $('only-media').checked];
+    positionKey = catchUp && source === 'demo' ? `mastodon-streaming-playground.position:${target.apiBaseUrl}:${what.join(':')}` : null;
+    const from = resumeSaved === true ? savedPosition() : undefined;
+    options.catchUp = catchUp && { from };
     closeHandle('Closed the previous stream');
+    if (positionKey && !from) sessionStorage.removeItem(positionKey); // a new stream starts afresh
     // A new stream starts with an empty feed: cards of the previous one would mislead.
     clearFeed();
     const gen = ++generation;
     reconnects = 0;
     $('ind-reconnects').textContent = '0';
+    resume = from ? { at: 0, n: 0, line: null } : null;
     lastHeartbeat = 0;
     const listener = makeListener(gen);
     let h0;
@@ -557,8 +614,9 @@
     }
     handle = h0;
     handleTransport = transport;
+    handleCatchUp = catchUp;
     const where = source === 'demo' ? 'the demo server' : new URL(m_url(target.apiBaseUrl)).host;
-    log(`Connecting to ${stream} on ${where} over ${transport === 'websocket' ? 'WebSocket' : 'SSE'}${catchUp ? ' with catchUp' : ''}`, 'state');
+    log(`Connecting to ${stream} on ${where} over ${transport === 'websocket' ? 'WebSocket' : 'SSE'}${catchUp ? ' with catchUp' : ''}${from ? ', resuming from the position saved in this tab' : ''}`, 'state');
     h0.done.then(() => {
       if (gen !== generation) return;
       log(h0.error ? `Stream ended for good: ${describe(h0.error)}` : 'Stream ended', h0.error ? 'error' : 'state');
@@ -641,7 +699,12 @@
     loadRemembered();
     $('stream').addEventListener('change', updateStreamFields);
     for (const r of document.querySelectorAll('input[name="source"]')) r.addEventListener('change', () => updateSource(false));
-    $('connect').addEventListener('click', connect);
+    $('connect').addEventListener('click', () => connect(false));
+    // Leaving (a reload, say): save the newest position, not the one of up to a second ago.
+    addEventListener('pagehide', () => {
+      const p = handle && positionKey && handle.position();
+      if (p) sessionStorage.setItem(positionKey, JSON.stringify(p));
+    });
     $('close').addEventListener('click', () => closeHandle('Closed by you'));
     $('pause').addEventListener('change', (e) => (paused = e.target.checked));
     $('clear').addEventListener('click', clearFeed);
@@ -691,7 +754,7 @@
     } else if (real) $('source-real').checked = true;
     updateSource(true);
     // A newcomer should see events at once: the demo connects by itself.
-    if (demo && currentSource() === 'demo') connect();
+    if (demo && currentSource() === 'demo') connect(true);
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);

@@ -6,7 +6,7 @@ import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentEr
 import { abortController, defaultFetch } from './platform.js';
 import { deadline, readText } from './request.js';
 import type { ResolvedStreamOptions } from './options.js';
-import { publicType, streamSpec, type StreamSpec } from './streams.js';
+import { publicType, streamSpec, type StreamParams, type StreamSpec, type StreamType } from './streams.js';
 import { sseTransport } from './transport/sse.js';
 import type { ClientContext, Transport } from './transport/types.js';
 import { streamingBaseFrom } from './url.js';
@@ -148,7 +148,7 @@ export class Mastodon {
   streamUser(listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
   streamUser(listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
   streamUser(listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
-    return this._open(streamSpec('user'), listener, options);
+    return this._open(listener, options, 'user');
   }
 
   /** The user's notifications only: `/api/v1/streaming/user/notification`. */
@@ -156,7 +156,7 @@ export class Mastodon {
   streamUserNotification(listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
   streamUserNotification(listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
   streamUserNotification(listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
-    return this._open(streamSpec('user:notification'), listener, options);
+    return this._open(listener, options, 'user:notification');
   }
 
   /** The federated timeline, or with `local`/`remote` one side of it; `onlyMedia` for posts with media. */
@@ -164,7 +164,7 @@ export class Mastodon {
   streamPublic(listener: Listener, options?: Blocking<PublicStreamOptions>): Promise<void>;
   streamPublic(listener: Listener, options?: PublicStreamOptions): StreamHandle | Promise<void>;
   streamPublic(listener: Listener, options: PublicStreamOptions = {}): StreamHandle | Promise<void> {
-    return this._open(streamSpec(publicType(options)), listener, options);
+    return this._open(listener, options, publicType(options));
   }
 
   /** The local timeline: `streamPublic(listener, { local: true })`. */
@@ -180,7 +180,7 @@ export class Mastodon {
   streamHashtag(tag: string, listener: Listener, options?: Blocking<HashtagStreamOptions>): Promise<void>;
   streamHashtag(tag: string, listener: Listener, options?: HashtagStreamOptions): StreamHandle | Promise<void>;
   streamHashtag(tag: string, listener: Listener, options: HashtagStreamOptions = {}): StreamHandle | Promise<void> {
-    return this._open(streamSpec(options.local ? 'hashtag:local' : 'hashtag', { tag }), listener, options);
+    return this._open(listener, options, options.local ? 'hashtag:local' : 'hashtag', { tag });
   }
 
   /** A list of the user's: `id` is the list id or a list object. */
@@ -188,7 +188,7 @@ export class Mastodon {
   streamList(id: string | { id: string }, listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
   streamList(id: string | { id: string }, listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
   streamList(id: string | { id: string }, listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
-    return this._open(streamSpec('list', { list: id }), listener, options);
+    return this._open(listener, options, 'list', { list: id });
   }
 
   /** The user's direct conversations. */
@@ -196,23 +196,17 @@ export class Mastodon {
   streamDirect(listener: Listener, options?: Blocking<StreamOptions>): Promise<void>;
   streamDirect(listener: Listener, options?: StreamOptions): StreamHandle | Promise<void>;
   streamDirect(listener: Listener, options: StreamOptions = {}): StreamHandle | Promise<void> {
-    return this._open(streamSpec('direct'), listener, options);
+    return this._open(listener, options, 'direct');
   }
 
-  /** @internal Opens a stream in either mode. */
-  protected _open(spec: StreamSpec, listener: Listener, options: StreamOptions): StreamHandle | Promise<void> {
-    const stream = this._start(spec, listener, options);
-    return options.runAsync ? stream : stream.run();
-  }
-
-  /** @internal Builds the handle; async handles start running at once. */
-  protected _start(spec: StreamSpec, listener: Listener, options: StreamOptions): Stream {
+  /** @internal Opens a stream in either mode: an async handle starts running at once; blocking, the promise of its run. */
+  protected _open(listener: Listener, options: StreamOptions, type: StreamType, params?: StreamParams): StreamHandle | Promise<void> {
+    const spec = streamSpec(type, params);
     const opts = resolveStreamOptions(options, this.requestTimeoutSec);
     const d = new Dispatcher(listener, spec);
     const c = this.#c;
-    const stream = new Stream(this._transportFor(c), spec, d, opts, c._o.accessToken, this._gate(c, d, spec, opts));
-    if (opts.runAsync) void stream.run();
-    return stream;
+    const stream = new Stream(spec, d, opts, c._o.accessToken, this._transportFor(c), this._gate(c, d, spec, opts));
+    return opts.runAsync ? (void stream.run(), stream) : stream.run();
   }
 
   /** @internal What sits between connection and listener: nothing here; catch-up in the full client. */
@@ -226,7 +220,6 @@ export class Mastodon {
     if (this.transport === 'websocket') throw new MastodonIllegalArgumentError(NOT_HERE + "transport: 'websocket'");
     return sseTransport(c);
   }
-
 }
 
 const NOT_HERE = 'Not in mastodon-streaming/sse: ';

@@ -36,7 +36,7 @@ export interface EventGate {
   /** A connection opened; `reconnect` is false for the first one of the handle. */
   opened(reconnect: boolean): void;
   /** A live event. */
-  event(name: string, payload: unknown, stream: StreamName): void;
+  event(name: string, payload: unknown, stream?: StreamName): void;
   /** The handle stopped for good. */
   close(): void;
   position(): StreamPosition;
@@ -66,7 +66,7 @@ export class Stream implements StreamHandle {
   declare isReceiving: () => boolean;
   declare position: () => StreamPosition | undefined;
 
-  constructor(transport: Transport, spec: StreamSpec, d: Dispatcher, o: ResolvedStreamOptions, token?: string, gate?: EventGate) {
+  constructor(spec: StreamSpec, d: Dispatcher, o: ResolvedStreamOptions, token: string | undefined, transport: Transport, gate?: EventGate) {
     let attempt: AbortController | undefined;
     /** Set by a timer or `online` before it aborts the attempt: the reason wins over the abort error. */
     let failure: MastodonError | undefined;
@@ -155,10 +155,9 @@ export class Stream implements StreamHandle {
       },
       // Not after close(): the listener would not get it, but catch-up would count it as
       // delivered (and its position() move past it).
-      event: (name, payload, stream = d.forStream) => {
-        if (!alive()) return;
-        if (gate) gate.event(name, payload, stream);
-        else d.event(name, payload, stream);
+      // (No stream: the dispatcher's own `forStream`.)
+      event: (name, payload, stream) => {
+        if (alive()) (gate ?? d).event(name, payload, stream);
       },
       heartbeat: () => d.call('handleHeartbeat'),
     };

@@ -6,13 +6,11 @@ import type { EventGate, Stream } from './handle.js';
 import { iterate, type StreamIterator, type UnknownStreamEvent } from './iterate.js';
 import type { Dispatcher, Listener } from './listener.js';
 import type { ResolvedStreamOptions, StreamOptions } from './options.js';
-import { checkedSpec, type StreamSpec, type StreamType } from './streams.js';
+import { checkType, type StreamParams, type StreamSpec, type StreamType } from './streams.js';
 import type { ClientContext, Transport } from './transport/types.js';
 import { WsTransport } from './transport/ws/supervisor.js';
 
 export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from './client.js';
-
-type StreamParams = { tag?: string; list?: string | { id: string } };
 
 /**
  * The full client: everything of the SSE-only one, plus `transport: 'websocket'` (every stream
@@ -34,8 +32,8 @@ export class Mastodon extends SseMastodon {
   stream(name: StreamType, params?: StreamParams, options?: Omit<StreamOptions, 'runAsync'> & { catchUp?: false }): StreamIterator<StreamEvent | UnknownStreamEvent>;
   stream(name: StreamType, params: StreamParams | undefined, options: Omit<StreamOptions, 'runAsync'>): StreamIterator;
   stream(name: StreamType, params?: StreamParams, options: Omit<StreamOptions, 'runAsync'> = {}): StreamIterator {
-    const spec = checkedSpec(name, params);
-    return iterate((listener: Listener): Stream => this._start(spec, listener, { ...options, runAsync: true }));
+    checkType(name);
+    return iterate((listener: Listener) => this._open(listener, { ...options, runAsync: true }, name, params) as Stream);
   }
 
   /** @internal */

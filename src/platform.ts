@@ -32,10 +32,6 @@ export const clock = {
   clear: (id: TimerId | undefined): void => clearTimeout(id),
 };
 
-export const now = (): number => clock.now();
-
-export const random = (): number => clock.random();
-
 /**
  * The longest delay a timer holds: every runtime fires a longer one (2^31 ms, 24.8 days, and
  * up) at once, which would turn a long wait into a tight loop. Delays are clamped to it here.
@@ -43,8 +39,6 @@ export const random = (): number => clock.random();
 const MAX_DELAY = 2 ** 31 - 1;
 
 export const setTimer = (fn: () => void, ms: number): TimerId => clock.set(fn, Math.min(ms, MAX_DELAY));
-
-export const clearTimer = (id: TimerId | undefined): void => clock.clear(id);
 
 export const abortController = (): AbortController => new AbortController();
 

@@ -1,5 +1,5 @@
 import { MastodonNetworkError } from './errors/MastodonNetworkError.js';
-import { abortController, clearTimer, setTimer, textOf } from './platform.js';
+import { abortController, clock, setTimer, textOf } from './platform.js';
 
 /**
  * A signal for one request that aborts after `ms` or with `signal` (its owner: a closing stream,
@@ -10,7 +10,7 @@ import { abortController, clearTimer, setTimer, textOf } from './platform.js';
  */
 export const deadline = (ms: number, signal?: AbortSignal): [AbortSignal, () => void] => {
   const ac = abortController();
-  const stop = (): void => (clearTimer(t), ac.abort());
+  const stop = (): void => (clock.clear(t), ac.abort());
   const t = setTimer(stop, ms);
   signal?.addEventListener('abort', stop);
   return [ac.signal, stop];
@@ -29,7 +29,7 @@ export const readText = async (res: Response, what: string, ms: number): Promise
     for (let c, n = 0; !(c = await reader.read()).done; chunks.push(c.value))
       if ((n += c.value.length) > 1 << 20) throw new MastodonNetworkError(what + ' sent over 1 MiB');
   } finally {
-    clearTimer(timer);
+    clock.clear(timer);
   }
   return textOf(chunks);
 };

@@ -22,6 +22,9 @@ export type StreamType =
  */
 export type StreamSpec = readonly [StreamType] | readonly [StreamType, string];
 
+/** The parameters of a hashtag or list stream. */
+export type StreamParams = { tag?: string; list?: string | { id: string } };
+
 // The twelve stream names of docs/protocol.md, as one pattern rather than a table.
 const TYPE = /^(?:user(?::notification)?|public(?::local|:remote)?(?::media)?|hashtag(?::local)?|list|direct)$/;
 
@@ -30,13 +33,12 @@ const bad = (message: string): never => {
 };
 
 /** Checks a stream name from outside (`mastodon.stream(name)`); the stream methods name theirs themselves. */
-export function checkedSpec(type: string, params?: { tag?: string; list?: string | { id: string } }): StreamSpec {
+export const checkType = (type: string): void => {
   if (!TYPE.test(type)) bad('Unknown stream type: ' + type);
-  return streamSpec(type as StreamType, params);
-}
+};
 
 /** Checks a stream's parameters. */
-export function streamSpec(t: StreamType, params: { tag?: string; list?: string | { id: string } } = {}): StreamSpec {
+export function streamSpec(t: StreamType, params: StreamParams = {}): StreamSpec {
   if (t[0] == 'h') {
     const tag = params.tag;
     if (!tag || typeof tag != 'string') bad('A hashtag stream needs a tag');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { sleep, startFakeMastodon, until, type FakeMastodon } from './kit/index.js';
+import { sleep, startFakeMastodon, until, type FakeMastodon, type StreamKey } from './kit/index.js';
 import { markerCount, wsCommands } from './kit/ws-markers.js';
 import { repoRoot } from './setup/env.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, INSTALL_COMMAND } from './setup/ensure-chromium.mjs';
@@ -65,13 +65,26 @@ function runExample(cmd: string, args: string[], env: Record<string, string>, la
   };
 }
 
-/** Reads every line printed so far and checks it is exactly `expected` (waiting for the last one). */
-async function expectLines(lines: Lines, expected: string[]): Promise<void> {
+/**
+ * Checks that the lines printed are exactly `expected` and nothing more: after the last expected
+ * line, `witness()` publishes one more event on the same stream and returns the line it prints.
+ * Events arrive in order, so once the witness is printed anything extra (a duplicate, a late
+ * line) would already be there — no quiet window a slow machine could outlast.
+ */
+async function expectLines(lines: Lines, expected: string[], witness: () => string): Promise<void> {
   await lines.waitFor(expected[expected.length - 1]!, 30_000, { fromStart: true });
-  await sleep(100); // nothing extra may follow
+  const last = witness();
+  await lines.waitFor(last, 30_000, { fromStart: true });
   await lines.skipToEnd();
-  expect(lines.all).toStrictEqual(expected);
+  expect(lines.all).toStrictEqual([...expected, last]);
 }
+
+/** The witness event of a user stream: a `delete` of an id no test posts. */
+const WITNESS_ID = '1';
+const userWitness = (f: FakeMastodon, prefix = '') => () => {
+  f.publish({ stream: 'user' }, 'delete', WITNESS_ID);
+  return `${prefix}delete ${WITNESS_ID}`;
+};
 
 const env = (f: FakeMastodon, extra: Record<string, string> = {}) => ({ MASTODON_URL: f.apiUrl, MASTODON_TOKEN: f.token, ...extra });
 
@@ -111,7 +124,7 @@ describe('examples in Node, Deno and Bun', { timeout: 120_000 }, () => {
       const run = runExample(rt.cmd(), rt.args, env(fake), file);
       await fake.waitFor(() => fake!.sseConnections() === 1, { timeoutMs: 30_000 });
       const { s, n } = publishUserEvents(fake);
-      await expectLines(run.lines, [`update ${s.id} @${s.account.acct}`, rt.notificationLine(n), `delete ${BIG_ID}`]);
+      await expectLines(run.lines, [`update ${s.id} @${s.account.acct}`, rt.notificationLine(n), `delete ${BIG_ID}`], userWitness(fake));
       expect(await run.interrupt(), run.stderr()).toStrictEqual({ code: 0, signal: null });
       expect(run.stderr()).toBe('');
       await until(() => fake!.connections() === 0, { what: 'the stream to be closed at the fake', timeoutMs: 20_000 });
@@ -141,7 +154,7 @@ describe('examples in Node, Deno and Bun', { timeout: 120_000 }, () => {
     await until(() => fake!.requests.filter((r) => r.kind === 'sse').length === 2 && fake!.sseConnections() === 1, { what: 'the reconnect', timeoutMs: 15_000 });
     expect(Date.now() - dropped, 'immediate reconnect').toBeLessThan(1_500);
     const s2 = fake.postStatus();
-    await expectLines(run.lines, [`update ${s1.id} @${s1.account.acct}`, `update ${s2.id} @${s2.account.acct}`]);
+    await expectLines(run.lines, [`update ${s1.id} @${s1.account.acct}`, `update ${s2.id} @${s2.account.acct}`], userWitness(fake));
     expect(run.stderr()).toBe('stream interrupted: Connection to /api/v1/streaming/user lost\n');
     expect(await run.interrupt()).toStrictEqual({ code: 0, signal: null });
   });
@@ -173,7 +186,7 @@ describe('examples in Node, Deno and Bun', { timeout: 120_000 }, () => {
       `home update ${dog.id} @${dog.account.acct}`,
       `home delete ${s.id}`,
       `#cats delete ${s.id}`,
-    ]);
+    ], userWitness(fake, 'home '));
     const upgrades = fake.requests.filter((r) => r.kind === 'ws');
     expect(upgrades.map((r) => [r.url, header(r.headers.authorization), r.headers['sec-websocket-protocol']])).toStrictEqual([
       ['/api/v1/streaming', `Bearer ${fake.token}`, undefined],
@@ -204,7 +217,7 @@ describe('examples in Node, Deno and Bun', { timeout: 120_000 }, () => {
       );
       await fake.waitForSubscriptions(1, { timeoutMs: 30_000 });
       const { s, n } = publishUserEvents(fake);
-      await expectLines(run.lines, [`update ${s.id} @${s.account.acct}`, `notification ${n.id} mention`, `delete ${BIG_ID}`]);
+      await expectLines(run.lines, [`update ${s.id} @${s.account.acct}`, `notification ${n.id} mention`, `delete ${BIG_ID}`], userWitness(fake));
       // No instance lookup and no SSE request: only the one upgrade.
       expect(fake.requests.map((r) => [r.kind, r.url])).toStrictEqual([['ws', '/api/v1/streaming']]);
       const up = fake.requests[0]!;
@@ -266,17 +279,21 @@ describe('examples in Chromium', { timeout: 120_000 }, () => {
 
   const texts = (page: Page, sel: string) => page.$$eval(sel, (els) => els.map((e) => e.textContent));
 
-  async function expectPageLines(page: Page, sel: string, expected: string[]): Promise<void> {
-    const end = Date.now() + 30_000;
-    let got: (string | null)[] = [];
-    while (Date.now() < end) {
-      got = await texts(page, sel);
-      if (got.length >= expected.length) break;
-      await sleep(50);
-    }
-    await sleep(100);
-    expect(await texts(page, sel)).toStrictEqual(expected);
+  /**
+   * Checks that the list shows exactly `expected`, then a witness (see expectLines) and nothing
+   * else. `newestFirst`: the page puts each new line at the top.
+   */
+  async function expectPageLines(page: Page, sel: string, expected: string[], witness: () => string, newestFirst = false): Promise<void> {
+    const has = async (n: number) => (await texts(page, sel)).length >= n;
+    await until(() => has(expected.length), { what: `${expected.length} lines in ${sel}`, timeoutMs: 30_000 });
+    const last = witness();
+    await until(async () => (await texts(page, sel)).includes(last), { what: `${last} in ${sel}`, timeoutMs: 30_000 });
+    expect(await texts(page, sel)).toStrictEqual(newestFirst ? [last, ...expected] : [...expected, last]);
   }
+  const witnessOn = (f: FakeMastodon, key: StreamKey) => () => {
+    f.publish(key, 'delete', WITNESS_ID);
+    return `delete ${WITNESS_ID}`;
+  };
 
   function expectNoLeak(f: FakeMastodon, page: Page): void {
     expectTokenOnlyInHeaders(f);
@@ -293,7 +310,7 @@ describe('examples in Chromium', { timeout: 120_000 }, () => {
       const { s, n } = publishUserEvents(fake);
       const notification =
         file === 'browser-script.html' ? `notification ${n.id} mention from @${n.account.acct}` : `notification ${n.id} mention`;
-      await expectPageLines(page, '#events li', [`update ${s.id} @${s.account.acct}`, notification, `delete ${BIG_ID}`]);
+      await expectPageLines(page, '#events li', [`update ${s.id} @${s.account.acct}`, notification, `delete ${BIG_ID}`], userWitness(fake));
       const preflight = fake.requests.find((r) => r.method === 'OPTIONS' && r.path === '/api/v1/streaming/user');
       expect(header(preflight?.headers['access-control-request-headers']).toLowerCase()).toContain('authorization');
       const gets = fake.requests.filter((r) => r.kind === 'sse' && r.method === 'GET');
@@ -318,9 +335,9 @@ describe('examples in Chromium', { timeout: 120_000 }, () => {
     const dog = fake.postStatus({ tags: ['dogs'] });
     fake.deleteStatus(cat.id);
     const column = (title: string) => `section:has(h2:text-is("${title}")) li`;
-    await expectPageLines(page, column('#cats'), [`delete ${cat.id}`, `update ${cat.id} @${cat.account.acct}`]);
-    await expectPageLines(page, column('#dogs'), [`update ${dog.id} @${dog.account.acct}`]);
-    await expectPageLines(page, column('List'), [`delete ${cat.id}`, `update ${cat.id} @${cat.account.acct}`]);
+    await expectPageLines(page, column('#cats'), [`delete ${cat.id}`, `update ${cat.id} @${cat.account.acct}`], witnessOn(fake, { stream: 'hashtag', tag: 'cats' }), true);
+    await expectPageLines(page, column('#dogs'), [`update ${dog.id} @${dog.account.acct}`], witnessOn(fake, { stream: 'hashtag', tag: 'dogs' }), true);
+    await expectPageLines(page, column('List'), [`delete ${cat.id}`, `update ${cat.id} @${cat.account.acct}`], witnessOn(fake, { stream: 'list', list: '12' }), true);
     const upgrades = fake.requests.filter((r) => r.kind === 'ws');
     expect(upgrades.map((r) => [r.url, header(r.headers['sec-websocket-protocol']), header(r.headers.origin)])).toStrictEqual([
       ['/api/v1/streaming', fake.token, server!.origin],

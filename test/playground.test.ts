@@ -1,8 +1,9 @@
 // The playground in real Chromium: `node playground/start.mjs` (what `npm start` runs) serves a
 // page that loads dist/index.global.js with a plain <script> tag and streams from the fake
 // Mastodon in demo mode. Cards appear, the "drop" button causes a reconnect that the
-// indicators and the log show, hostile content HTML is neutralised, the real-instance form keeps
-// the token out of URLs and storage, and the page works on a narrow screen. A screenshot goes to
+// indicators and the log show, a drop or a reload resumes (catchUp: "Resumed: N missed events
+// filled"), hostile content HTML is neutralised, the real-instance form keeps the token out of
+// URLs and storage, and the page works on a narrow screen. A screenshot goes to
 // test-results/playground.png (docs/playground.png comes from playground/screenshot.mjs).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -215,7 +216,8 @@ describe('playground (npm start) in Chromium', () => {
     await page.waitForFunction(() => [...document.querySelectorAll('#log li')].filter((e) => e.textContent!.endsWith(' State: connecting → open')).length === 2, null, { timeout: 30_000 });
     // Oldest first from onAbort: the log says what happened, in order, and never calls the
     // connection open before it is open again.
-    const log = (await logLines()).reverse().filter((l) => !l.startsWith('Demo server: '));
+    // (What the catch-up filled has its own line, and its own test below.)
+    const log = (await logLines()).reverse().filter((l) => !l.startsWith('Demo server: ') && !l.startsWith('Resumed: '));
     const abort = log.indexOf('onAbort: MastodonNetworkError: Connection to /api/v1/streaming/user lost');
     expect(abort).toBeGreaterThanOrEqual(0);
     expect(log.filter((l) => l.startsWith('onAbort: '))).toHaveLength(1);
@@ -238,6 +240,62 @@ describe('playground (npm start) in Chromium', () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(root, 'test-results', 'playground.png') });
+  }, 90_000);
+
+  /** The log's "Resumed: N missed events filled" lines (the newest first), as N. */
+  const resumedCounts = async () => (await logLines()).map((l) => /^Resumed: (\d+) missed events? filled$/.exec(l)?.[1]).filter(Boolean).map(Number);
+  /** Posts a #cats status through the playground server (no page involved); its id. */
+  const post = async () => /^posted status (\d+)$/.exec(((await (await fetch(base + 'control/post', { method: 'POST' })).json()) as { message: string }).message)![1]!;
+  /** How many cards show status `id`. */
+  const cardsOf = (id: string) => page.locator(`#feed .status[data-sid="${id}"]`).count();
+
+  it('a drop while the demo server posts: the catch-up fills what the stream missed, and the log says how much', async () => {
+    const before = (await resumedCounts()).length;
+    const lines = (await logLines()).length;
+    // The drop, then three 503s: the stream stays away for seconds (back-off 0.5-1, 1-2, 2-4 s),
+    // while the demo posts and so does this test.
+    await page.click('button[data-control="503"]');
+    await waitLog('Demo server: next 3 connects answer 503; dropped 1 connection(s)');
+    const missed = [await post(), await post(), await post()];
+    await page.waitForFunction((n) => [...document.querySelectorAll('#log li')].filter((e) => / Resumed: \d+ missed events? filled$/.test(e.textContent!)).length > n, before, { timeout: 60_000 });
+    await waitText('#ind-state', 'State: Open');
+    for (const id of missed) await page.locator(`#feed .status[data-sid="${id}"]`).waitFor({ timeout: 30_000 });
+    // Each missed status once; the line counts them and what the demo posted meanwhile, and
+    // follows the reconnect in the log.
+    for (const id of missed) expect(await cardsOf(id)).toBe(1);
+    const [filled] = await resumedCounts();
+    expect(filled).toBeGreaterThanOrEqual(3);
+    const newLines = (await logLines()).slice(0, -lines).reverse();
+    expect(newLines.findIndex((l) => l.startsWith('Resumed: '))).toBeGreaterThan(newLines.findIndex((l) => l.startsWith('Reconnecting (reconnect #')));
+    expect(newLines.filter((l) => l.startsWith('Catch-up gap'))).toEqual([]);
+  }, 90_000);
+
+  it('a page reload resumes from the position saved in the tab: what was posted meanwhile is filled once', async () => {
+    // The reloaded page connects once it has /config.json: held back until the test has posted.
+    let release!: () => void;
+    const posted = new Promise<void>((r) => (release = r));
+    await page.route('**/config.json', async (route) => {
+      await posted;
+      await route.continue();
+    });
+    try {
+      const saved = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('mastodon-streaming-playground.position:')));
+      expect(saved).toEqual([`mastodon-streaming-playground.position:${config.apiBaseUrl}:user::false`]);
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      // The old page is gone (and saved where it stood when it went); the new one is not connected yet.
+      const missed = [await post(), await post(), await post()];
+      release();
+      await waitLog('Connecting to user on the demo server over SSE with catchUp, resuming from the position saved in this tab');
+      await page.waitForFunction(() => [...document.querySelectorAll('#log li')].some((e) => / Resumed: \d+ missed events? filled$/.test(e.textContent!)), null, { timeout: 30_000 });
+      for (const id of missed) await page.locator(`#feed .status[data-sid="${id}"]`).waitFor({ timeout: 30_000 });
+      for (const id of missed) expect(await cardsOf(id)).toBe(1);
+      expect((await resumedCounts())[0]).toBeGreaterThanOrEqual(3);
+      await waitText('#ind-state', 'State: Open');
+      expect((await logLines()).filter((l) => l.startsWith('Catch-up gap'))).toEqual([]);
+    } finally {
+      release();
+      await page.unroute('**/config.json');
+    }
   }, 90_000);
 
   it('a read timeout of 0 is refused with the reason, not replaced by a default', async () => {
@@ -316,14 +374,19 @@ describe('playground (npm start) in Chromium', () => {
     expect(streamingAuth.length).toBe(before + 1);
     expect(streamingAuth[before]).toBe('Bearer test-token');
     expect(page.url()).toBe(base);
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    // Nothing of "my instance" is stored unless the box is ticked: sessionStorage holds only the
+    // demo streams' positions (ids, for a reload to resume), localStorage nothing.
+    const stored = () => page.evaluate(() => Object.entries(sessionStorage));
+    expect((await stored()).filter(([k]) => !k.startsWith(`mastodon-streaming-playground.position:${config.apiBaseUrl}:`))).toEqual([]);
+    expect(JSON.stringify(await stored())).not.toContain(config.accessToken);
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
     await page.check('#real-remember');
     expect(await page.evaluate(() => sessionStorage.getItem('mastodon-streaming-playground.instance'))).toBe(
       JSON.stringify({ apiBaseUrl: config.apiBaseUrl, accessToken: config.accessToken }),
     );
     await page.click('#real-forget');
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate(() => sessionStorage.getItem('mastodon-streaming-playground.instance'))).toBeNull();
+    expect(JSON.stringify(await stored())).not.toContain(config.accessToken);
     await waitText('#ind-alive', 'isAlive(): false');
     expect(requestUrls.filter((u) => u.includes('test-token'))).toEqual([]);
   }, 90_000);

@@ -1,4 +1,4 @@
-import { now } from '../platform.js';
+import { clock } from '../platform.js';
 
 /** Milliseconds between requests in the long run: 0.75 requests a second. */
 const EVERY = 4000 / 3;
@@ -29,7 +29,7 @@ export const restBudget = (): RestBudget => {
   let next = 0; // when the bucket would be full again (the GCRA's theoretical arrival time)
   let free = 0; // requests the server still allows beyond the reserve
   const budget = (): number => {
-    const t = now();
+    const t = clock.now();
     const wait = (next = Math.max(next, t)) - (BURST - 1) * EVERY - t;
     next += EVERY;
     return free-- > 0 ? 0 : Math.max(0, wait);

@@ -5,7 +5,7 @@ import type { StreamName } from '../events.js';
 import type { EventGate } from '../handle.js';
 import type { CatchUpGap, Dispatcher } from '../listener.js';
 import type { ResolvedStreamOptions } from '../options.js';
-import { abortController, clearTimer, setTimer, type TimerId } from '../platform.js';
+import { abortController, clock, setTimer, type TimerId } from '../platform.js';
 import { deadline, readText } from '../request.js';
 import { idsFrom, type StreamPosition } from '../position.js';
 import type { StreamSpec } from '../streams.js';
@@ -34,7 +34,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   /** The first connection resumes from `from`: it catches up like a reconnect. */
   let resume = from != null;
   /** Live events held back while a catch-up runs; undefined when none runs. */
-  let held: [string, unknown, StreamName][] | undefined;
+  let held: [string, unknown, StreamName?][] | undefined;
   let busy = false;
   /** A connection opened during the running pass: read the timelines once more before releasing. */
   let again = false;
@@ -106,7 +106,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         const wait = budget();
         let timer: TimerId | undefined;
         if (wait) await new Promise<void>((resolve) => ((c.signal.onabort = () => resolve()), (timer = setTimer(resolve, wait))));
-        clearTimer(timer);
+        clock.clear(timer);
         if (closed) return;
         const ms = opts.timeoutSec * 1000;
         const [signal, stop] = deadline(ms, c.signal);
@@ -177,7 +177,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
       closed = true;
       held = undefined;
       ac?.abort();
-      clearTimer(posTimer);
+      clock.clear(posTimer);
     },
     position,
   };

@@ -1,6 +1,18 @@
 // Property: any interleaving of posts, deletes, drops and restarts (a new handle resuming from
 // the old one's position) — every status is delivered exactly once or falls in a reported gap,
-// and no handle delivers a timeline out of order.
+// and no handle delivers a timeline out of order, but for one case, a status deleted while a
+// catch-up reads: it may come late, and then its `delete` follows it on the same handle.
+//
+// Why that case (found by fast-check, seed -1697647529: [drop, post 1, delete it]): the status
+// is posted after the reconnect, so it comes live, and deleted before the catch-up's REST read,
+// so the read returns the newer marker but not it; its live `update` (held, or still on the
+// wire) then arrives after the marker. The library cannot tell it from a live status that is
+// merely late (on a real server ids are not handed out in commit order, so a live status older
+// than one already delivered happens without any catch-up), and dropping it would lose such a
+// status; it delivers it as live Mastodon does, and since the status came live, its `delete`
+// comes live after it on the same connection: a client that shows the update removes it again.
+// (A `delete` for a status the handle never delivered also reaches the listener, as on a live
+// stream: Mastodon sends deletes for any status of the timeline; a client ignores unknown ids.)
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { CallbackStreamListener, Mastodon, type CatchUpGap, type StreamHandle, type StreamPosition } from '../../src/index.js';
@@ -21,13 +33,15 @@ it('posts, deletes, drops and restarts: each status delivered once or in a gap, 
     fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 8 }), async (cmds) => {
       const f = await start();
       const m = new Mastodon({ apiBaseUrl: f.apiUrl, streamingBaseUrl: f.streamingUrl, accessToken: f.token });
+      /** Per handle, what it delivered: `u <id>` for an update, `d <id>` for a delete. */
       const delivered: string[][] = [];
       const gaps: CatchUpGap[] = [];
       let h: StreamHandle | undefined;
       const open = async (from?: StreamPosition) => {
         const mine: string[] = [];
         delivered.push(mine);
-        h = m.streamHashtag('cats', new CallbackStreamListener({ updateHandler: (s) => mine.push(s.id), catchUpGapHandler: (g) => gaps.push(g) }), {
+        const listener = new CallbackStreamListener({ updateHandler: (s) => mine.push(`u ${s.id}`), deleteHandler: (id) => mine.push(`d ${id}`), catchUpGapHandler: (g) => gaps.push(g) });
+        h = m.streamHashtag('cats', listener, {
           runAsync: true,
           reconnectAsync: true,
           reconnectAsyncWaitSec: 0.02,
@@ -61,12 +75,21 @@ it('posts, deletes, drops and restarts: each status delivered once or in a gap, 
         }
         const marker = f.postStatus({ tags: ['cats'] }).id;
         posted.push(marker);
-        await until(() => delivered.at(-1)!.includes(marker), { what: 'the marker' });
+        await until(() => delivered.at(-1)!.includes(`u ${marker}`), { what: 'the marker' });
       } finally {
         h?.close();
       }
-      const all = delivered.flat();
-      for (const mine of delivered) expect(mine.every((id, i) => i === 0 || BigInt(id) > BigInt(mine[i - 1]!))).toBe(true);
+      const all = delivered.flat().filter((x) => x[0] === 'u').map((x) => x.slice(2));
+      for (const mine of delivered) {
+        // In order: each update newer than every update before it on this handle — or a deleted status whose delete follows it.
+        let top = 0n;
+        for (const [i, x] of mine.entries()) {
+          if (x[0] !== 'u') continue;
+          const id = x.slice(2);
+          if (BigInt(id) > top) top = BigInt(id);
+          else expect({ late: id, deleted: deleted.has(id), deleteFollows: mine.includes(`d ${id}`, i + 1) }).toEqual({ late: id, deleted: true, deleteFollows: true });
+        }
+      }
       for (const id of posted) {
         const times = all.filter((x) => x === id).length;
         if (deleted.has(id)) expect(times).toBeLessThanOrEqual(1);
@@ -74,7 +97,8 @@ it('posts, deletes, drops and restarts: each status delivered once or in a gap, 
       }
       await f.close();
     }),
-    // Fixed seed: seed -1697647529 finds a known catch-up defect (drop, post, delete), see the closing note.
-    { numRuns: 25, seed: 20261201 },
+    // A new seed every run (fast-check prints it, with the path, when the property fails); FC_SEED
+    // replays one, FC_RUNS runs more locally (e.g. FC_RUNS=500).
+    { numRuns: Number(process.env.FC_RUNS) || 25, seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined },
   );
 });

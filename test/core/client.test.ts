@@ -2,7 +2,7 @@
  * The client: payload exactness, every stream method's request, the token, discovery,
  * `streamHealthy()`.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Mastodon,
   MastodonIllegalArgumentError,
@@ -10,27 +10,19 @@ import {
   type StreamHandle,
 } from '../../src/index.js';
 import { streamingBaseFrom } from '../../src/url.js';
-import { deadPort, record, startServer, until, type Answer, type TestServer } from '../kit/index.js';
+import { deadPort, record, until, useWireServer, type Answer } from '../kit/index.js';
 
 const TOKEN = 'secret-123';
-const servers: TestServer[] = [];
-const handles: StreamHandle[] = [];
-async function server(opts?: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const s = await startServer(opts);
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  for (const h of handles.splice(0)) h.close();
-  for (const s of servers.splice(0)) await s.close();
-});
+const { start: server, keep } = useWireServer();
+/** Closes the handles after the test (before the servers they read from). */
+const hold = (...hs: StreamHandle[]) => hs.forEach(keep);
 
 describe('payloads', () => {
   it('ids stay exact strings: delete, announcement.delete, notifications_merged raw; entity ids strings', async () => {
     const s = await server();
     const m = new Mastodon({ apiBaseUrl: s.url, accessToken: TOKEN, streamingBaseUrl: s.url });
     const r = record();
-    handles.push(m.streamUser(r.listener, { runAsync: true }));
+    hold(m.streamUser(r.listener, { runAsync: true }));
     await s.waitForConns(1);
     const status = { id: '117024236332527350', account: { id: '117020617404561855', acct: 'a' }, in_reply_to_id: null };
     await s.write(
@@ -88,7 +80,7 @@ describe('stream endpoints', () => {
       const m = new Mastodon({ apiBaseUrl: s.url, accessToken: TOKEN, streamingBaseUrl: s.url });
       const r = record();
       const h = open(m, r.listener);
-      handles.push(h);
+      hold(h);
       await s.waitForConns(1);
       await until(() => r.calls.length === 1);
       expect(s.requests.map((q) => [q.method, q.url])).toEqual([['GET', url]]);
@@ -103,7 +95,7 @@ describe('stream endpoints', () => {
     const m = new Mastodon({ apiBaseUrl: s.url, accessToken: TOKEN, streamingBaseUrl: s.url });
     const seen: unknown[] = [];
     const l = { onAnyEvent: (_n: string, _p: unknown, fs: unknown) => seen.push(fs) };
-    handles.push(
+    hold(
       m.streamHashtag('café', l, { runAsync: true }),
       m.streamList({ id: '12' }, l, { runAsync: true }),
       m.streamPublic(l, { runAsync: true, remote: true, onlyMedia: true }),
@@ -139,7 +131,7 @@ describe('the access token', () => {
     const api = await server({ v2: { configuration: { urls: { streaming: stream.url.replace('http:', 'ws:') } } } });
     const m = new Mastodon({ apiBaseUrl: api.url, accessToken: TOKEN });
     const h = m.streamUser({}, { runAsync: true });
-    handles.push(h);
+    hold(h);
     await stream.waitForConns(1);
     expect(await m.streamHealthy()).toBe(true);
     const all = [...api.requests, ...stream.requests];
@@ -186,7 +178,7 @@ describe('streaming base discovery', () => {
     const stream = await server();
     const api = await server({ v2: { configuration: { urls: { streaming: `ws://127.0.0.1:${stream.port}` } } }, v1: { urls: { streaming_api: 'ws://wrong.invalid' } } });
     const m = new Mastodon({ apiBaseUrl: api.url, accessToken: TOKEN });
-    handles.push(m.streamUser({}, { runAsync: true }));
+    hold(m.streamUser({}, { runAsync: true }));
     await stream.waitForConns(1);
     expect(api.requests.map((q) => q.url)).toEqual(['/api/v2/instance']);
     expect(stream.requests.map((q) => q.url)).toEqual(['/api/v1/streaming/user']);
@@ -197,7 +189,7 @@ describe('streaming base discovery', () => {
     const stream = await server();
     const api = await server({ v1: { urls: { streaming_api: `ws://127.0.0.1:${stream.port}` } } });
     const m = new Mastodon({ apiBaseUrl: api.url, accessToken: TOKEN });
-    handles.push(m.streamUser({}, { runAsync: true }));
+    hold(m.streamUser({}, { runAsync: true }));
     await stream.waitForConns(1);
     expect(api.requests.map((q) => q.url)).toEqual(['/api/v2/instance', '/api/v1/instance']);
     expect(stream.requests.map((q) => q.url)).toEqual(['/api/v1/streaming/user']);
@@ -206,7 +198,7 @@ describe('streaming base discovery', () => {
   it('neither answers → apiBaseUrl; the answer (404s) is cached', async () => {
     const api = await server();
     const m = new Mastodon({ apiBaseUrl: api.url + '/', accessToken: TOKEN });
-    handles.push(m.streamUser({}, { runAsync: true }), m.streamDirect({}, { runAsync: true }));
+    hold(m.streamUser({}, { runAsync: true }), m.streamDirect({}, { runAsync: true }));
     await api.waitForConns(2);
     expect(api.requests.map((q) => q.url).sort()).toEqual(['/api/v1/instance', '/api/v1/streaming/direct', '/api/v1/streaming/user', '/api/v2/instance']);
   });
@@ -222,7 +214,7 @@ describe('streaming base discovery', () => {
     const stream = await server({ prefix: '/streaming' });
     const api = await server({ v2: { configuration: { urls: { streaming: `ws://127.0.0.1:${stream.port}/streaming/` } } } });
     const m = new Mastodon({ apiBaseUrl: api.url, accessToken: TOKEN });
-    handles.push(m.streamUser({}, { runAsync: true }));
+    hold(m.streamUser({}, { runAsync: true }));
     await stream.waitForConns(1);
     expect(stream.requests.map((q) => q.url)).toEqual(['/streaming/api/v1/streaming/user']);
   });
@@ -255,7 +247,7 @@ describe('streaming base discovery', () => {
     const stream = await server();
     const api = await server({ v2: { configuration: { urls: { streaming: 'ws://wrong.invalid' } } } });
     const m = new Mastodon({ apiBaseUrl: api.url, accessToken: TOKEN, streamingBaseUrl: stream.url + '/' });
-    handles.push(m.streamUser({}, { runAsync: true }));
+    hold(m.streamUser({}, { runAsync: true }));
     await stream.waitForConns(1);
     expect(api.requests).toEqual([]);
     expect(stream.requests.map((q) => q.url)).toEqual(['/api/v1/streaming/user']);
@@ -265,9 +257,9 @@ describe('streaming base discovery', () => {
     const stream = await server();
     const api = await server({ v2: { configuration: { urls: { streaming: stream.url } } } });
     const m = new Mastodon({ apiBaseUrl: api.url, accessToken: TOKEN });
-    handles.push(m.streamUser({}, { runAsync: true }), m.streamDirect({}, { runAsync: true }));
+    hold(m.streamUser({}, { runAsync: true }), m.streamDirect({}, { runAsync: true }));
     await stream.waitForConns(2);
-    handles.push(m.streamLocal({}, { runAsync: true }));
+    hold(m.streamLocal({}, { runAsync: true }));
     await stream.waitForConns(3);
     expect(api.requests.map((q) => q.url)).toEqual(['/api/v2/instance']);
   });
@@ -284,11 +276,11 @@ describe('streaming base discovery', () => {
       return fetch(input, init);
     }) as typeof fetch;
     const m = new Mastodon({ apiBaseUrl: api.url, accessToken: TOKEN, fetch: fetchFn });
-    handles.push(m.streamUser({}, { runAsync: true }));
+    hold(m.streamUser({}, { runAsync: true }));
     // Discovery failed: the stream goes to apiBaseUrl meanwhile.
     await api.waitForConns(1);
     broken = false;
-    handles.push(m.streamDirect({}, { runAsync: true }));
+    hold(m.streamDirect({}, { runAsync: true }));
     await stream.waitForConns(1);
     expect(urls).toEqual([
       `${api.url}/api/v2/instance`,

@@ -1,12 +1,10 @@
 /** `mastodon.stream(name)`: async iteration over typed events. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Mastodon, MastodonNetworkError, type StreamEvent, type UnknownStreamEvent } from '../../src/index.js';
-import { sleep, startServer, until, type TestServer } from '../kit/index.js';
+import { sleep, until, useWireServer, type TestServer } from '../kit/index.js';
 
+const { start: startServer } = useWireServer();
 let s: TestServer;
-afterEach(async () => {
-  await s?.close();
-});
 const client = () => new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
 
 describe('mastodon.stream()', () => {
@@ -101,7 +99,6 @@ describe('mastodon.stream()', () => {
   });
 
   it('an unknown stream name throws MastodonIllegalArgumentError', () => {
-    s = undefined as unknown as TestServer;
     expect(() => new Mastodon({ apiBaseUrl: 'x.example' }).stream('nope' as 'user')).toThrow('Unknown stream type: nope');
   });
 });

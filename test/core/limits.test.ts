@@ -1,7 +1,7 @@
 /** maxEventBytes: a larger event is malformed and never buffered whole; one at the limit passes. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { Mastodon, MastodonMalformedEventError, type StreamHandle } from '../../src/index.js';
-import { enc, feedParser, record, splitAt, startServer, until, type TestServer } from '../kit/index.js';
+import { describe, expect, it } from 'vitest';
+import { Mastodon, MastodonMalformedEventError } from '../../src/index.js';
+import { enc, feedParser, record, splitAt, until, useWireServer, type TestServer } from '../kit/index.js';
 
 const KiB = 1024;
 const chunks = (bytes: Uint8Array, size: number): Uint8Array[] => {
@@ -92,12 +92,8 @@ describe('maxEventBytes (parser)', () => {
 });
 
 describe('maxEventBytes over HTTP', () => {
+  const { start: startServer, keep } = useWireServer();
   let s: TestServer;
-  const handles: StreamHandle[] = [];
-  afterEach(async () => {
-    for (const h of handles.splice(0)) h.close();
-    await s?.close();
-  });
 
   it('Event too large → onAbort, blocking rejects, and the connection is released', async () => {
     s = await startServer();
@@ -120,7 +116,7 @@ describe('maxEventBytes over HTTP', () => {
     s = await startServer();
     const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
     const r = record();
-    handles.push(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
+    keep(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
     await until(() => r.calls.length === 1);
     await s.write('event: update\ndata: {oops}\n\n');
     await s.waitForConns(2);

@@ -2,15 +2,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CallbackStreamListener, Mastodon, StreamListener, type StreamHandle } from '../../src/index.js';
 import { Dispatcher, methodNameFor, type Listener } from '../../src/listener.js';
-import { record, startServer, until, type Call, type TestServer } from '../kit/index.js';
+import { record, until, useWireServer, type Call } from '../kit/index.js';
 
-const servers: TestServer[] = [];
-const handles: StreamHandle[] = [];
-afterEach(async () => {
-  vi.restoreAllMocks();
-  for (const h of handles.splice(0)) h.close();
-  for (const s of servers.splice(0)) await s.close();
-});
+afterEach(() => void vi.restoreAllMocks());
+const { start: startServer, keep } = useWireServer();
+const hold = (h: StreamHandle) => void keep(h);
 
 describe('dispatch rule', () => {
   it('method names: on + each part split on . and _, capitalised', () => {
@@ -197,7 +193,6 @@ describe('CallbackStreamListener', () => {
 describe('a throwing listener', () => {
   it('does not stop later events; the error goes to onListenerError(err, "onUpdate")', async () => {
     const s = await startServer();
-    servers.push(s);
     const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
     const boom = new Error('listener bug');
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -207,7 +202,7 @@ describe('a throwing listener', () => {
       },
       onListenerError: () => {},
     });
-    handles.push(m.streamUser(r.listener, { runAsync: true }));
+    hold(m.streamUser(r.listener, { runAsync: true }));
     await s.waitForConns(1);
     await s.write('event: update\ndata: {"id":"1"}\n\nevent: delete\ndata: 2\n\n');
     await until(() => r.calls.length === 4);
@@ -250,7 +245,6 @@ describe('a throwing listener', () => {
 
   it('a throwing onAbort does not break the reconnect', async () => {
     const s = await startServer();
-    servers.push(s);
     const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
     const errs: string[] = [];
     const r = record(['handleHeartbeat'], {
@@ -259,7 +253,7 @@ describe('a throwing listener', () => {
       },
       onListenerError: (_e, name) => void errs.push(name as string),
     });
-    handles.push(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
+    hold(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 }));
     await until(() => r.calls.length === 1);
     s.drop();
     await s.waitForConns(2);

@@ -3,16 +3,13 @@
  * The user-stream flow in happy-dom (browser globals, CORS enforced by happy-dom's fetch: the
  * test server answers the preflight and sends `Access-Control-Allow-Origin: *`).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Mastodon, MastodonNetworkError, type StreamHandle } from '../../src/index.js';
-import { record, startServer, until, type TestServer } from '../kit/index.js';
+import { record, until, useWireServer, type TestServer } from '../kit/index.js';
 
+const { start: startServer, keep } = useWireServer();
+const hold = (h: StreamHandle) => void keep(h);
 let s: TestServer;
-const handles: StreamHandle[] = [];
-afterEach(async () => {
-  for (const h of handles.splice(0)) h.close();
-  await s?.close();
-});
 
 describe('happy-dom: user stream', () => {
   it('runs where window and document exist, with the page fetch', () => {
@@ -26,7 +23,7 @@ describe('happy-dom: user stream', () => {
     const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
     const r = record();
     const h = m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 0.02 });
-    handles.push(h);
+    hold(h);
     await s.waitForConns(1);
     await s.write('event: update\ndata: {"id":"117024236332527350","account":{"acct":"a"}}\n\nevent: delete\ndata: 117024236332527350\n\n');
     await until(() => r.calls.length === 3);
@@ -63,7 +60,7 @@ describe('happy-dom: user stream', () => {
     const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
     const r = record();
     const h = m.streamUser(r.listener, { runAsync: true, reconnectAsync: true });
-    handles.push(h);
+    hold(h);
     await h.done;
     const err = r.aborts()[0] as MastodonNetworkError;
     expect([err.constructor.name, err.status, err.serverMessage]).toEqual(['MastodonNetworkError', 401, 'Invalid access token']);
@@ -74,7 +71,7 @@ describe('happy-dom: user stream', () => {
     s.failNext(1, { status: 503, body: '' });
     const m = new Mastodon({ apiBaseUrl: s.url, accessToken: 'tok-abc123', streamingBaseUrl: s.url });
     const r = record();
-    handles.push(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 30 }));
+    hold(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 30 }));
     await until(() => r.aborts().length === 1);
     await new Promise((res) => setTimeout(res, 50));
     expect(s.conns.length).toBe(0);

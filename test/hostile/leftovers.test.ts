@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { Mastodon, type StreamHandle, type StreamOptions } from '../../src/index.js';
+import { Mastodon, type StreamHandle } from '../../src/index.js';
 import { FakeClock, record, until, useCleanup, useFakeMastodon } from '../kit/index.js';
 import { answer, hostileServer, retryAfter, sse, stalled } from '../kit/hostile-server.js';
 import { StandardLikeWebSocket } from '../kit/standard-websocket.js';
@@ -50,7 +50,7 @@ async function closesClean(open: () => StreamHandle, ready: () => unknown, what:
 }
 
 const sseClient = (url: string, o: object = {}) => new Mastodon({ apiBaseUrl: url, streamingBaseUrl: url, accessToken: TOKEN, ...o });
-const OPTS: StreamOptions = { runAsync: true, reconnectAsync: true };
+const OPTS = { runAsync: true, reconnectAsync: true } as const;
 
 // (Generous: fetch's pool may keep an idle socket for 4 s after an abort, before and after each test.)
 describe('no socket or timer left after close() (real time, process.getActiveResourcesInfo)', { timeout: 60_000 }, () => {

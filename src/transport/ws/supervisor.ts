@@ -4,7 +4,7 @@ import { MastodonMalformedEventError } from '../../errors/MastodonMalformedEvent
 import { MastodonNetworkError } from '../../errors/MastodonNetworkError.js';
 import type { ResolvedStreamOptions } from '../../options.js';
 import { toPayload } from '../../payload.js';
-import { abortController, clearTimer, defaultWebSocket, now, random, setTimer, type TimerId } from '../../platform.js';
+import { abortController, clock, defaultWebSocket, setTimer, type TimerId } from '../../platform.js';
 import { deadline } from '../../request.js';
 import { ssePath, type StreamSpec } from '../../streams.js';
 import { errorFromResponse, refusal } from '../response-error.js';
@@ -72,7 +72,7 @@ export class WsTransport {
     const send = (text: string): void => (ws as Socket)._send(text);
 
     const alive = (): void => {
-      last = now();
+      last = clock.now();
       for (const sub of subs) sub._hooks.activity();
     };
 
@@ -101,7 +101,7 @@ export class WsTransport {
       // A third of the shortest timeoutSec, at most 20 s: two signs of life fit in any timeout.
       let period = 20000;
       for (const sub of subs) period = Math.min(period, (sub._o.timeoutSec * 1000) / 3);
-      const quiet = now() - last;
+      const quiet = clock.now() - last;
       if (quiet >= period) {
         const probe = book._probe();
         if (probe) send(probe);
@@ -132,8 +132,8 @@ export class WsTransport {
       const [{ _o: so }] = subs as unknown as [Sub];
       const wait = so.reconnectAsyncWaitSec;
       // A socket that stayed open for the base wait was healthy: the next one may open at once.
-      failures = openedAt && now() - openedAt >= wait * 1000 ? 0 : failures + 1;
-      until = now() + backoffMs(failures, wait, so.reconnectAsyncMaxWaitSec, random(), (err as MastodonNetworkError)?.retryAfterSec);
+      failures = openedAt && clock.now() - openedAt >= wait * 1000 ? 0 : failures + 1;
+      until = clock.now() + backoffMs(failures, wait, so.reconnectAsyncMaxWaitSec, clock.random(), (err as MastodonNetworkError)?.retryAfterSec);
       dropped = err;
       reset();
       for (const s of subs) end(s, err);
@@ -141,7 +141,7 @@ export class WsTransport {
 
     const reset = (): void => {
       const old = ws;
-      clearTimer(timer);
+      clock.clear(timer);
       socketSignal?.abort();
       timer = ws = socketSignal = undefined;
       openedAt = 0;
@@ -224,7 +224,7 @@ export class WsTransport {
       const s: Socket = (ws = openSocket(WS, base, o.accessToken, o.userAgent, o.tokenInQuery, [...subs][0]!._o.maxEventBytes, {
         _open: () => {
           if (ws !== s) return;
-          openedAt = now();
+          openedAt = clock.now();
           alive();
           tick();
           pump();
@@ -248,7 +248,7 @@ export class WsTransport {
     };
 
     // (Negative once the wait is over: the handle then tries at once.)
-    this.wait = (e) => (ws && e !== dropped ? undefined : until - now());
+    this.wait = (e) => (ws && e !== dropped ? undefined : until - clock.now());
 
     this.connect = (spec, hooks, signal, so) =>
       new Promise((resolve, reject) => {
