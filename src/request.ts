@@ -13,6 +13,8 @@ export const deadline = (ms: number, signal?: AbortSignal): [AbortSignal, () => 
   const stop = (): void => (clock.clear(t), ac.abort());
   const t = setTimer(stop, ms);
   signal?.addEventListener('abort', stop);
+  // (An owner that has already gone: aborted at once.)
+  if (signal?.aborted) stop();
   return [ac.signal, stop];
 };
 
