@@ -57,7 +57,7 @@ class Interruption extends MastodonNetworkError {}
 export class Stream implements StreamHandle {
   state: HandleState = 'connecting';
   /** The error that ended the handle for good, if one did. */
-  error?: MastodonError;
+  declare error?: MastodonError;
   declare readonly done: Promise<void>;
   /** Runs the stream. Resolves when it ends; rejects only in blocking mode (`runAsync: false`). */
   declare run: () => Promise<void>;
@@ -83,7 +83,8 @@ export class Stream implements StreamHandle {
     let timer: TimerId | undefined;
     let wake: (() => void) | undefined;
     let resolveDone: () => void;
-    let off: (() => void) | undefined;
+    /** Aborted by close(): removes the `online` and `signal` listeners. */
+    const off = abortController();
     this.done = new Promise((resolve) => (resolveDone = resolve));
 
     // (`state` is changed by close() while the loop awaits: read through a function, it is not
@@ -96,11 +97,8 @@ export class Stream implements StreamHandle {
     this.isReceiving = () => this.state == 'open' && clock.now() - last < o.timeoutSec * 1000;
 
     /** Ends the current attempt with `error` as its reason (which tells a shared socket that its connection failed). */
-    const fail = (error: MastodonError): void => {
-      if (!attempt) return;
-      failure = error;
-      attempt.abort(error);
-    };
+    // (Without an attempt, `failure` is left alone: the call and its argument are skipped.)
+    const fail = (error: MastodonError): void => attempt?.abort((failure = error));
 
     /** The network is back or the runtime woke: reconnect now, not after a back-off or a timeout. */
     const interrupt = (message: string): void => {
@@ -169,7 +167,7 @@ export class Stream implements StreamHandle {
       attempt?.abort();
       wake?.();
       clock.clear(timer);
-      off?.();
+      off.abort();
       gate?.close();
       resolveDone();
     });
@@ -234,12 +232,8 @@ export class Stream implements StreamHandle {
       const signal = o.signal;
       // `online` means the network is back: whatever we are waiting for, try again now. Only for
       // a handle that reconnects: one that does not would end (or a blocking promise reject) for it.
-      const stopOnline = onOnline(() => o.runAsync && o.reconnectAsync && interrupt('Back online'));
-      signal?.addEventListener('abort', close);
-      off = () => {
-        stopOnline();
-        signal?.removeEventListener('abort', close);
-      };
+      onOnline(() => o.runAsync && o.reconnectAsync && interrupt('Back online'), off);
+      signal?.addEventListener('abort', close, off);
       if (signal?.aborted) close();
       return loop().finally(close);
     };
