@@ -68,20 +68,20 @@ export abstract class Mastodon {
   constructor(options: MastodonOptions) {
     options = Object(options);
     check(options, CLIENT_OPTIONS);
-    const { accessToken: token, streamingBaseUrl: fixed, transport = 'sse' } = options;
-    if (/[\0-\x1f\x7f]/.test(token!)) bad('accessToken', 'free of control characters');
+    const { streamingBaseUrl: fixed, transport = 'sse' } = options;
     if (transport !== 'sse' && transport !== 'websocket') bad('transport', "'sse' or 'websocket'");
     const apiBaseUrl = (this.apiBaseUrl = streamingBaseFrom(options.apiBaseUrl, 'https://') ?? bad('apiBaseUrl', 'an http(s) URL'));
     const timeoutMs = (this.requestTimeoutSec = options.requestTimeoutSec ?? 300) * 1000;
     this.transport = transport;
     const fetchFn = () => options.fetch ?? defaultFetch();
-    /** Aborts the discovery in flight (undefined when none is): when every caller waiting for it has left. */
+    /** Aborts the discovery in flight (undefined when none is): once every caller waiting for it has left. */
     let stop: (() => void) | undefined;
-    /** Callers waiting for the discovery in flight. */
-    let waiting = 0;
+    /** The signals of the callers of the discovery in flight (`{}`: one that cannot leave). */
+    let waiting: { aborted?: boolean }[];
     /** Discovery: started by the first caller, shared by every stream, aborted once none of them waits. */
     const discover = (): Promise<string> => {
       const ac = abortController();
+      waiting = [];
       stop = () => {
         ac.abort();
         base = undefined;
@@ -99,18 +99,12 @@ export abstract class Mastodon {
       _fetch: fetchFn,
       _base: (signal) => {
         const p = (base ??= discover());
-        waiting++;
+        if (stop) waiting.push(signal ?? {});
         return new Promise((resolve, reject) => {
-          // A caller whose signal aborts leaves at once; the last one to leave aborts discovery.
-          const gone = () => {
-            --waiting || stop?.();
-            reject(signal!.reason);
-          };
-          signal?.addEventListener('abort', gone);
-          p.then(resolve, reject).finally(() => {
-            signal?.aborted || waiting--;
-            signal?.removeEventListener('abort', gone);
-          });
+          p.then(resolve, reject);
+          // A caller whose signal aborts leaves at once; discovery is aborted once all have. (A
+          // signal that aborts later, after discovery or during another one, only asks again.)
+          signal?.addEventListener('abort', () => (reject(signal.reason), waiting.every((s) => s.aborted) && stop?.()));
         });
       },
       _o: options,

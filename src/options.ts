@@ -65,16 +65,22 @@ export const bad = (name: string, what: string): never => {
 
 /**
  * Refuses an option of the wrong type: each of `types` (an example value per option) may be
- * left out (undefined or null), else has the example's type; a number must be finite and ≥ 0
+ * left out (undefined or null), else has the example's type, and: a number is finite and ≥ 0
  * ('five' would turn a wait into NaN, a timer of 1 ms: a request storm; '1KB' would switch a
- * limit off; 1e400 is Infinity); `catchUp` may also be an object (`{ from }`).
+ * limit off; 1e400 is Infinity); a string has no control character (a token or user agent
+ * with CR, LF or NUL makes a runtime refuse the header, quoting it in its error); `catchUp`
+ * may also be an object (`{ from }`).
  */
 export const check = (o: object, types: object): void => {
   for (const key in types) {
-    const v = (o as Record<string, unknown>)[key];
+    const v = (o as Record<string, any>)[key];
     const type = typeof (types as Record<string, unknown>)[key];
-    if (v != null && (typeof v != type || (type == 'number' && !((v as number) >= 0 && (v as number) < 1 / 0))) && !(key == 'catchUp' && typeof v == 'object'))
-      bad(key, type == 'number' ? 'a number ≥ 0' : 'a ' + type);
+    if (
+      v != null &&
+      !(key == 'catchUp' && typeof v == 'object') &&
+      (typeof v != type || (type == 'number' ? !(v >= 0 && v < 1 / 0) : type == 'string' && /[\0-\x1f\x7f]/.test(v)))
+    )
+      bad(key, 'a ' + (type == 'number' ? 'number ≥ 0' : type == 'string' ? 'string without control characters' : type));
   }
 };
 
@@ -82,7 +88,7 @@ export const check = (o: object, types: object): void => {
 export function resolveStreamOptions(o: StreamOptions, requestTimeoutSec: number): ResolvedStreamOptions {
   check(o, DEFAULTS);
   const signal = o.signal;
-  if (signal != null && typeof signal.addEventListener != 'function') bad('signal', 'an AbortSignal');
+  if (signal && !signal.addEventListener) bad('signal', 'an AbortSignal');
   const r: Record<string, unknown> = { signal, requestTimeoutSec };
   for (const key in DEFAULTS) r[key] = o[key as keyof StreamOptions] ?? DEFAULTS[key as keyof typeof DEFAULTS];
   return r as ResolvedStreamOptions;

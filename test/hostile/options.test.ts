@@ -39,8 +39,9 @@ describe('the constructor', () => {
   });
 
   it.each([
-    ['accessToken', 42, 'accessToken must be a string'],
-    ['accessToken', { toString: () => TOKEN }, 'accessToken must be a string'],
+    ['accessToken', 42, 'accessToken must be a string without control characters'],
+    ['accessToken', { toString: () => TOKEN }, 'accessToken must be a string without control characters'],
+    ['userAgent', 'app\r\nX-Injected: 1', 'userAgent must be a string without control characters'],
     ['streamingBaseUrl', 42, 'streamingBaseUrl must be an http(s) URL'],
     ['streamingBaseUrl', 'ftp://s.example', 'streamingBaseUrl must be an http(s) URL'],
     ['streamingBaseUrl', 'https://a b', 'streamingBaseUrl must be an http(s) URL'],
@@ -52,7 +53,7 @@ describe('the constructor', () => {
     ['WebSocket', 'ws', 'WebSocket must be a function'],
     ['tokenInQuery', 'yes', 'tokenInQuery must be a boolean'],
     ['tokenInQuery', 1, 'tokenInQuery must be a boolean'],
-    ['userAgent', 7, 'userAgent must be a string'],
+    ['userAgent', 7, 'userAgent must be a string without control characters'],
     ['requestTimeoutSec', '300', 'requestTimeoutSec must be a number ≥ 0'],
     ['requestTimeoutSec', -1, 'requestTimeoutSec must be a number ≥ 0'],
     ['requestTimeoutSec', 0 / 0, 'requestTimeoutSec must be a number ≥ 0'],
@@ -81,7 +82,7 @@ describe('the constructor', () => {
       }
       // c136974: accepted; undici then quoted the whole Authorization header in its error.
       expect(err).toBeInstanceOf(MastodonIllegalArgumentError);
-      expect((err as Error).message).toBe('accessToken must be free of control characters');
+      expect((err as Error).message).toBe('accessToken must be a string without control characters');
       expect(String((err as Error).stack)).not.toContain('SECRET');
       expect(calls).toEqual([]);
     }
