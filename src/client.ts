@@ -77,7 +77,7 @@ export abstract class Mastodon {
     /** Aborts the discovery in flight (undefined when none is): once every caller waiting for it has left. */
     let stop: (() => void) | undefined;
     /** The signals of the callers of the discovery in flight (`{}`: one that cannot leave). */
-    let waiting: { aborted?: boolean }[];
+    let waiting: { aborted?: boolean }[] = [];
     /** Discovery: started by the first caller, shared by every stream, aborted once none of them waits. */
     const discover = (): Promise<string> => {
       const ac = abortController();
