@@ -67,20 +67,22 @@ export const bad = (name: string, what: string): never => {
  * Refuses an option of the wrong type: each of `types` (an example value per option) may be
  * left out (undefined or null), else has the example's type, and: a number is finite and ≥ 0
  * ('five' would turn a wait into NaN, a timer of 1 ms: a request storm; '1KB' would switch a
- * limit off; 1e400 is Infinity); a string has no control character (a token or user agent
- * with CR, LF or NUL makes a runtime refuse the header, quoting it in its error); `catchUp`
- * may also be an object (`{ from }`).
+ * limit off; 1e400 is Infinity), and > 0 for a timeout or a size (0 would time out or refuse
+ * everything at once, timers spinning); a string has no control character (a token or user
+ * agent with CR, LF or NUL makes a runtime refuse the header, quoting it in its error);
+ * `catchUp` may also be an object (`{ from }`).
  */
 export const check = (o: object, types: object): void => {
   for (const key in types) {
     const v = (o as Record<string, any>)[key];
     const type = typeof (types as Record<string, unknown>)[key];
+    const positive = /imeout|Bytes/.test(key);
     if (
       v != null &&
       !(key == 'catchUp' && typeof v == 'object') &&
-      (typeof v != type || (type == 'number' ? !(v >= 0 && v < 1 / 0) : type == 'string' && /[\0-\x1f\x7f]/.test(v)))
+      (typeof v != type || (type == 'number' ? !(v >= 0 && v < 1 / 0) || (positive && !v) : type == 'string' && /[\0-\x1f\x7f]/.test(v)))
     )
-      bad(key, 'a ' + (type == 'number' ? 'number ≥ 0' : type == 'string' ? 'string without control characters' : type));
+      bad(key, 'a ' + (type == 'number' ? (positive ? 'number > 0' : 'number ≥ 0') : type == 'string' ? 'string without control characters' : type));
   }
 };
 

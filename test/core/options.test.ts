@@ -21,7 +21,8 @@ describe('stream options', () => {
     ['catchUpMaxItems', '400'],
     ['maxEventBytes', '1KB'],
   ])('%s = %j is refused with an error naming the option, before anything is sent', (name, value) => {
-    expect(open({ [name]: value })).toThrow(new MastodonIllegalArgumentError(`${name} must be a number ≥ 0`));
+    // (Timeouts and sizes must be > 0: 0 would time out, or refuse, everything at once.)
+    expect(open({ [name]: value })).toThrow(new MastodonIllegalArgumentError(`${name} must be a number ${/imeout|Bytes/.test(name) ? '>' : '≥'} 0`));
   });
 
   it('numbers in range are accepted (0 included: the back-off floor of 0.1 s still applies)', () => {

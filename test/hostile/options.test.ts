@@ -54,11 +54,12 @@ describe('the constructor', () => {
     ['tokenInQuery', 'yes', 'tokenInQuery must be a boolean'],
     ['tokenInQuery', 1, 'tokenInQuery must be a boolean'],
     ['userAgent', 7, 'userAgent must be a string without control characters'],
-    ['requestTimeoutSec', '300', 'requestTimeoutSec must be a number ≥ 0'],
-    ['requestTimeoutSec', -1, 'requestTimeoutSec must be a number ≥ 0'],
-    ['requestTimeoutSec', 0 / 0, 'requestTimeoutSec must be a number ≥ 0'],
-    ['requestTimeoutSec', 1 / 0, 'requestTimeoutSec must be a number ≥ 0'],
-    ['requestTimeoutSec', 10n, 'requestTimeoutSec must be a number ≥ 0'],
+    ['requestTimeoutSec', '300', 'requestTimeoutSec must be a number > 0'],
+    ['requestTimeoutSec', -1, 'requestTimeoutSec must be a number > 0'],
+    ['requestTimeoutSec', 0 / 0, 'requestTimeoutSec must be a number > 0'],
+    ['requestTimeoutSec', 1 / 0, 'requestTimeoutSec must be a number > 0'],
+    ['requestTimeoutSec', 10n, 'requestTimeoutSec must be a number > 0'],
+    ['requestTimeoutSec', 0, 'requestTimeoutSec must be a number > 0'],
   ])('%s = %o: "%s"', (name, value, message) => {
     const { calls, fetchFn } = counting();
     // c136974: accepted, and failed later (or never: 'ws' streamed over SSE; '300' became a string timer).
@@ -67,7 +68,7 @@ describe('the constructor', () => {
   });
 
   it('the SSE-only client checks the same', () => {
-    expect(thrown(() => new SseMastodon({ apiBaseUrl: API, requestTimeoutSec: '300' } as unknown as MastodonOptions))).toEqual(illegal('requestTimeoutSec must be a number ≥ 0'));
+    expect(thrown(() => new SseMastodon({ apiBaseUrl: API, requestTimeoutSec: '300' } as unknown as MastodonOptions))).toEqual(illegal('requestTimeoutSec must be a number > 0'));
     expect(thrown(() => new SseMastodon({} as MastodonOptions))).toEqual(illegal('apiBaseUrl must be an http(s) URL'));
   });
 
@@ -122,6 +123,9 @@ describe('stream options', () => {
     ['local', 'yes', 'local must be a boolean'],
     ['remote', 1, 'remote must be a boolean'],
     ['onlyMedia', 'true', 'onlyMedia must be a boolean'],
+    ['timeoutSec', 0, 'timeoutSec must be a number > 0'],
+    ['maxEventBytes', 0, 'maxEventBytes must be a number > 0'],
+    ['reconnectAsyncWaitSec', -0.5, 'reconnectAsyncWaitSec must be a number ≥ 0'],
   ])('%s = %o: "%s", before anything is sent', (name, value, message) => {
     // c136974: accepted ('yes' ran async; a string signal threw a TypeError; local: 'yes' was truthy).
     expect(thrown(() => m.streamPublic({}, { runAsync: true, [name]: value } as never))).toEqual(illegal(message));

@@ -84,7 +84,7 @@ describe('the token is in nothing the library makes', () => {
     errors.push(await m.streamUser({}).catch((e: unknown) => e));
     expect(errors.map((e) => [(e as Error).constructor, (e as Error).message])).toEqual([
       [MastodonIllegalArgumentError, 'accessToken must be a string without control characters'],
-      [MastodonIllegalArgumentError, 'timeoutSec must be a number ≥ 0'],
+      [MastodonIllegalArgumentError, 'timeoutSec must be a number > 0'],
       [MastodonIllegalArgumentError, 'streamingBaseUrl must be set to stream without TLS'],
     ]);
     for (const e of errors) expect(shown(e)).not.toContain('SECRET');
