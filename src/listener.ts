@@ -55,21 +55,36 @@ export interface Listener {
  * need; add `onSomeNewEvent(payload)` for events this version does not know.
  */
 export class StreamListener implements Listener {
-  onUpdate(_status: Status): void {}
-  onStatusUpdate(_status: Status): void {}
-  onDelete(_statusId: string): void {}
-  onNotification(_notification: Notification): void {}
-  onConversation(_conversation: Conversation): void {}
+  // Each method is a typed signature and an implementation without parameters: the build
+  // carries no parameter names it never uses.
+  onUpdate(status: Status): void;
+  onUpdate(): void {}
+  onStatusUpdate(status: Status): void;
+  onStatusUpdate(): void {}
+  onDelete(statusId: string): void;
+  onDelete(): void {}
+  onNotification(notification: Notification): void;
+  onNotification(): void {}
+  onConversation(conversation: Conversation): void;
+  onConversation(): void {}
   onFiltersChanged(): void {}
-  onAnnouncement(_announcement: Announcement): void {}
-  onAnnouncementReaction(_reaction: AnnouncementReaction): void {}
-  onAnnouncementDelete(_announcementId: string): void {}
-  onEncryptedMessage(_message: unknown): void {}
-  onNotificationsMerged(_payload: string): void {}
-  onUnknownEvent(_name: string, _payload: unknown): void {}
-  onAnyEvent(_name: string, _payload: unknown, _forStream: StreamName): void {}
+  onAnnouncement(announcement: Announcement): void;
+  onAnnouncement(): void {}
+  onAnnouncementReaction(reaction: AnnouncementReaction): void;
+  onAnnouncementReaction(): void {}
+  onAnnouncementDelete(announcementId: string): void;
+  onAnnouncementDelete(): void {}
+  onEncryptedMessage(message: unknown): void;
+  onEncryptedMessage(): void {}
+  onNotificationsMerged(payload: string): void;
+  onNotificationsMerged(): void {}
+  onUnknownEvent(name: string, payload: unknown): void;
+  onUnknownEvent(): void {}
+  onAnyEvent(name: string, payload: unknown, forStream: StreamName): void;
+  onAnyEvent(): void {}
   handleHeartbeat(): void {}
-  onAbort(_err: Error): void {}
+  onAbort(err: Error): void;
+  onAbort(): void {}
 }
 
 /** Handler functions for `CallbackStreamListener`, named as Mastodon.py's keyword arguments. */
