@@ -181,15 +181,14 @@ export class Dispatcher {
   declare event: (name: string, payload: unknown, stream?: StreamName) => void;
 
   constructor(listener: Listener, forStream: StreamName) {
-    const l = listener as Record<string, unknown>;
     const report = (err: unknown, method: string): void => reportError(`mastodon-streaming: ${method} threw`, err);
-    /** Runs `l[method](...args)` if it is a function (returns whether it was); what goes wrong goes to `failed`. */
+    /** Runs `listener[method](...args)` if it is a function (returns whether it was); what goes wrong goes to `failed`. */
     const run = (method: string, args: unknown[], failed: (err: unknown, method: string) => void): boolean => {
       try {
-        const fn = l[method];
+        const fn = (listener as Record<string, unknown>)[method];
         if (typeof fn != 'function') return false;
         // An async method: its rejection too (any promise-like that can be caught).
-        (fn as AnyFn).apply(l, args)?.catch?.((err: unknown) => failed(err, method));
+        (fn as AnyFn).apply(listener, args)?.catch?.((err: unknown) => failed(err, method));
       } catch (err) {
         failed(err, method);
       }
