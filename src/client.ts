@@ -2,11 +2,9 @@ import { discoverStreamingBase } from './discovery.js';
 import { Dispatcher, type Listener } from './listener.js';
 import { Stream, type EventGate, type StreamHandle } from './handle.js';
 import { bad, resolveStreamOptions, type StreamOptions } from './options.js';
-import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentError.js';
 import { defaultFetch } from './platform.js';
 import type { ResolvedStreamOptions } from './options.js';
 import { publicType, streamSpec, type StreamParams, type StreamSpec, type StreamType } from './streams.js';
-import { sseTransport } from './transport/sse.js';
 import type { ClientContext, Transport } from './transport/types.js';
 import { streamingBaseFrom } from './url.js';
 
@@ -51,14 +49,15 @@ type Blocking<O> = O & { runAsync?: false };
  * camelCase. Every `stream*` method either blocks (returns a promise that settles when the
  * stream ends) or, with `runAsync: true`, returns a `StreamHandle` at once.
  *
- * This is the SSE-only client (`mastodon-streaming/sse`): the smallest build, for bundles that
- * only need Mastodon's own SSE endpoints. The main entry's `Mastodon` extends it with
- * `transport: 'websocket'`, `catchUp` and `stream()`.
+ * What both entries' `Mastodon` share: the SSE-only one (sse-client.ts) and the full one
+ * (mastodon.ts) each choose the transport and what sits between connection and listener. (Two
+ * siblings rather than one extending the other: the full build then carries none of the
+ * SSE-only build's refusals.)
  */
-export class Mastodon {
-  readonly apiBaseUrl: string;
-  readonly transport: 'sse' | 'websocket';
-  readonly requestTimeoutSec: number;
+export abstract class Mastodon {
+  declare readonly apiBaseUrl: string;
+  declare readonly transport: 'sse' | 'websocket';
+  declare readonly requestTimeoutSec: number;
   // True privates: what console.log, util.inspect and JSON.stringify show of the client never
   // includes the options, and so never the token.
   #c: ClientContext & { _o: MastodonOptions };
@@ -164,17 +163,9 @@ export class Mastodon {
     return opts.runAsync ? (void stream.run(), stream) : stream.run();
   }
 
-  /** @internal What sits between connection and listener: nothing here; catch-up in the full client. */
-  protected _gate(_c: ClientContext, _d: Dispatcher, _spec: StreamSpec, opts: ResolvedStreamOptions): EventGate | undefined {
-    if (opts.catchUp) throw new MastodonIllegalArgumentError(NOT_HERE + 'catchUp');
-    return undefined;
-  }
+  /** @internal The transport of this client's streams. */
+  protected abstract _transportFor(c: ClientContext): Transport;
 
-  /** @internal */
-  protected _transportFor(c: ClientContext): Transport {
-    if (this.transport === 'websocket') throw new MastodonIllegalArgumentError(NOT_HERE + "transport: 'websocket'");
-    return sseTransport(c);
-  }
+  /** @internal What sits between connection and listener, if anything (catch-up, in the full client). */
+  protected abstract _gate(c: ClientContext, d: Dispatcher, spec: StreamSpec, opts: ResolvedStreamOptions): EventGate | undefined;
 }
-
-const NOT_HERE = 'Not in mastodon-streaming/sse: ';

@@ -56,7 +56,7 @@ class Interruption extends MastodonNetworkError {}
 export class Stream implements StreamHandle {
   state: HandleState = 'connecting';
   /** The error that ended the handle for good, if one did. */
-  error?: MastodonError;
+  declare error?: MastodonError;
   declare readonly done: Promise<void>;
   /** Runs the stream. Resolves when it ends; rejects only in blocking mode (`runAsync: false`). */
   declare run: () => Promise<void>;
@@ -95,11 +95,8 @@ export class Stream implements StreamHandle {
     this.isReceiving = () => this.state == 'open' && clock.now() - last < o.timeoutSec * 1000;
 
     /** Ends the current attempt with `error` as its reason (which tells a shared socket that its connection failed). */
-    const fail = (error: MastodonError): void => {
-      if (!attempt) return;
-      failure = error;
-      attempt.abort(error);
-    };
+    // (Without an attempt, `failure` is left alone: the call and its argument are skipped.)
+    const fail = (error: MastodonError): void => attempt?.abort((failure = error));
 
     /** The network is back or the runtime woke: reconnect now, not after a back-off or a timeout. */
     const interrupt = (message: string): void => {

@@ -101,7 +101,7 @@ export interface CallbackHandlers {
  * `heartbeatHandler` (defined in one loop rather than written out: smaller).
  */
 export class CallbackStreamListener extends StreamListener {
-  readonly handlers: CallbackHandlers;
+  declare readonly handlers: CallbackHandlers;
 
   constructor(handlers: CallbackHandlers = {}) {
     super();
@@ -155,7 +155,7 @@ export class Dispatcher {
   /** Cleared by `close()`: from then on no listener method runs. */
   active = true;
   /** Frozen: a listener that mutates the array it is given cannot change the stream (the next reconnect's URL is made from it). */
-  readonly forStream: StreamName;
+  declare readonly forStream: StreamName;
   /** Calls `listener[method](...args)` with exactly those arguments if it is a function; returns whether it was. */
   declare call: (method: string, ...args: unknown[]) => boolean;
   /**

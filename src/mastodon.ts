@@ -1,6 +1,6 @@
 import { restBudget } from './catchup/budget.js';
 import { catchUp } from './catchup/index.js';
-import { Mastodon as SseMastodon } from './client.js';
+import { Mastodon as Client } from './client.js';
 import type { StreamEvent } from './events.js';
 import type { EventGate, Stream } from './handle.js';
 import { iterate, type StreamIterator, type UnknownStreamEvent } from './iterate.js';
@@ -8,6 +8,7 @@ import type { Dispatcher, Listener } from './listener.js';
 import type { ResolvedStreamOptions, StreamOptions } from './options.js';
 import { checkType, type StreamParams, type StreamSpec, type StreamType } from './streams.js';
 import type { ClientContext, Transport } from './transport/types.js';
+import { sseTransport } from './transport/sse.js';
 import { WsTransport } from './transport/ws/supervisor.js';
 
 export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from './client.js';
@@ -17,7 +18,7 @@ export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from 
  * of this client on one shared socket), `catchUp` (REST gap filling after a reconnect) and
  * `stream()` (async iteration).
  */
-export class Mastodon extends SseMastodon {
+export class Mastodon extends Client {
   /** The one shared socket of `transport: 'websocket'`. */
   #socket?: WsTransport;
   /** The REST budget every catch-up of this client shares (see restBudget). */
@@ -43,6 +44,6 @@ export class Mastodon extends SseMastodon {
 
   /** @internal */
   protected override _transportFor(c: ClientContext): Transport {
-    return this.transport !== 'websocket' ? super._transportFor(c) : (this.#socket ??= new WsTransport(c));
+    return this.transport != 'websocket' ? sseTransport(c) : (this.#socket ??= new WsTransport(c));
   }
 }

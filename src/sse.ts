@@ -1,6 +1,6 @@
 // `mastodon-streaming/sse`: the SSE-only client, the smallest build. Same names as the main
 // entry; `transport: 'websocket'`, `catchUp` and `stream()` are only in the main entry.
-export { Mastodon } from './client.js';
+export { Mastodon } from './sse-client.js';
 export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from './client.js';
 export type { StreamHandle, HandleState } from './handle.js';
 export type { StreamOptions } from './options.js';

@@ -1,8 +1,4 @@
 /** Base class of every error this library produces. */
 export class MastodonError extends Error {
   override name = 'MastodonError';
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }

@@ -5,9 +5,9 @@ export type MalformedReason = 'Bad JSON' | 'Missing field' | 'Malformed UTF-8' |
 /** The server sent something that is not a valid Mastodon streaming event. */
 export class MastodonMalformedEventError extends MastodonError {
   override name = 'MastodonMalformedEventError';
-  readonly reason: MalformedReason;
+  declare readonly reason: MalformedReason;
   /** The offending event data (cut to 1,000 characters), where there was some. */
-  readonly data?: string;
+  declare readonly data?: string;
 
   constructor(reason: MalformedReason, data?: string, options?: { cause?: unknown }) {
     super(`Malformed event: ${reason}`, options);

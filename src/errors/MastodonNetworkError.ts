@@ -18,10 +18,10 @@ export interface NetworkErrorOptions {
  */
 export class MastodonNetworkError extends MastodonError {
   override name = 'MastodonNetworkError';
-  readonly status?: number;
-  readonly serverMessage?: string;
-  readonly retryAfterSec?: number;
-  readonly fatal: boolean;
+  declare readonly status?: number;
+  declare readonly serverMessage?: string;
+  declare readonly retryAfterSec?: number;
+  declare readonly fatal: boolean;
 
   constructor(message: string, options: NetworkErrorOptions = {}) {
     super(message, options);
