@@ -33,9 +33,7 @@ const build = (name: 'index' | 'sse', format: 'esm' | 'iife'): Options => ({
     sourceMap: format == 'esm',
     ecma: 2020,
     module: format == 'esm',
-    // unsafe_arrows: inlined function expressions that use neither `this` nor `arguments` become
-    // arrows (in the IIFE: 8 B).
-    compress: format == 'esm' ? { passes: 3, inline: 1, reduce_funcs: false, sequences: false } : { passes: 3, unsafe_arrows: true },
+    compress: format == 'esm' ? { passes: 3, inline: 1, reduce_funcs: false, sequences: false } : { passes: 3 },
   },
   treeshake: true,
   // The module builds come with dist/*.js.map, sources inside (sourcesContent): stack traces
