@@ -33,7 +33,9 @@ const build = (name: 'index' | 'sse', format: 'esm' | 'iife'): Options => ({
     sourceMap: format == 'esm',
     ecma: 2020,
     module: format == 'esm',
-    compress: format == 'esm' ? { passes: 3, inline: 1, reduce_funcs: false, sequences: false } : { passes: 3 },
+    // unsafe_arrows: inlined function expressions that use neither `this` nor `arguments` become
+    // arrows (in the IIFE: 8 B).
+    compress: format == 'esm' ? { passes: 3, inline: 1, reduce_funcs: false, sequences: false } : { passes: 3, unsafe_arrows: true },
   },
   treeshake: true,
   // The module builds come with dist/*.js.map, sources inside (sourcesContent): stack traces

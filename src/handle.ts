@@ -82,7 +82,8 @@ export class Stream implements StreamHandle {
     let timer: TimerId | undefined;
     let wake: (() => void) | undefined;
     let resolveDone: () => void;
-    let off: (() => void) | undefined;
+    /** Aborted by close(): removes the `online` and `signal` listeners. */
+    const off = abortController();
     this.done = new Promise((resolve) => (resolveDone = resolve));
 
     // (`state` is changed by close() while the loop awaits: read through a function, it is not
@@ -165,7 +166,7 @@ export class Stream implements StreamHandle {
       attempt?.abort();
       wake?.();
       clock.clear(timer);
-      off?.();
+      off.abort();
       gate?.close();
       resolveDone();
     });
@@ -228,12 +229,8 @@ export class Stream implements StreamHandle {
       const signal = o.signal;
       // `online` means the network is back: whatever we are waiting for, try again now. Only for
       // a handle that reconnects: one that does not would end (or a blocking promise reject) for it.
-      const stopOnline = onOnline(() => o.runAsync && o.reconnectAsync && interrupt('Back online'));
-      signal?.addEventListener('abort', close);
-      off = () => {
-        stopOnline();
-        signal?.removeEventListener('abort', close);
-      };
+      onOnline(() => o.runAsync && o.reconnectAsync && interrupt('Back online'), off);
+      signal?.addEventListener('abort', close, off);
       if (signal?.aborted) close();
       return loop().finally(close);
     };

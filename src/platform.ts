@@ -14,8 +14,7 @@ type Global = {
   fetch?: typeof fetch;
   WebSocket?: typeof WebSocket;
   console?: Console;
-  addEventListener?: (type: string, fn: () => void) => void;
-  removeEventListener?: (type: string, fn: () => void) => void;
+  addEventListener?: (type: string, fn: () => void, options: { signal: AbortSignal }) => void;
 };
 const g = (): Global => globalThis as Global;
 
@@ -67,12 +66,12 @@ export const reportError = (...args: unknown[]): void => g().console?.error(...a
 
 /**
  * Calls `fn` when the runtime says the network is back (`online` on `window` or a worker's
- * global scope). Returns the function that stops listening. Where there is no such event
- * (Node, Bun) nothing happens; Deno has the methods but never fires it.
+ * global scope), until `until` (an AbortController: an options object whose `signal` ends the
+ * listener) is aborted. Where there is no such event (Node, Bun) nothing happens; Deno has the
+ * methods but never fires it.
  */
-export const onOnline = (fn: () => void): (() => void) => {
-  g().addEventListener?.('online', fn);
-  return () => g().removeEventListener?.('online', fn);
+export const onOnline = (fn: () => void, until: { signal: AbortSignal }): void => {
+  g().addEventListener?.('online', fn, until);
 };
 
 /** Byte chunks as text (UTF-8, lenient). */

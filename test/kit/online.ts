@@ -6,7 +6,12 @@ export function stubOnline() {
   const g = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
   const listeners = new Set<() => void>();
   beforeEach(() => {
-    g.addEventListener = (type: string, fn: () => void) => type === 'online' && listeners.add(fn);
+    // As the runtime's: the listener stays until the `signal` option aborts (platform.ts removes it that way).
+    g.addEventListener = (type: string, fn: () => void, options?: { signal?: AbortSignal }) => {
+      if (type !== 'online') return;
+      listeners.add(fn);
+      options?.signal?.addEventListener('abort', () => listeners.delete(fn));
+    };
     g.removeEventListener = (type: string, fn: () => void) => type === 'online' && listeners.delete(fn);
   });
   afterEach(() => {
