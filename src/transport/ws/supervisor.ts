@@ -40,7 +40,9 @@ const unreachable = (base = ''): MastodonNetworkError => new MastodonNetworkErro
  * 20 s) is asked for a sign of life that every runtime can see: a marker (see `Ledger`), which
  * Mastodon answers with a message. A healthy quiet stream thus stays receiving, and a dead
  * peer stays silent: the handles' read timeout ends the socket within `timeoutSec`. The same
- * traffic keeps a Chrome MV3 service worker awake.
+ * traffic keeps a Chrome MV3 service worker awake. A server that answers no marker (GoToSocial,
+ * see `mute`) can be proven alive only by its pings, where they show; elsewhere a quiet stream
+ * there meets the read timeout (docs/websocket.md). Akkoma's `pleroma:respond` answers count.
  */
 export class WsTransport {
   declare readonly connect: (spec: StreamSpec, hooks: ConnectionHooks, signal: AbortSignal, o: ResolvedStreamOptions) => Promise<void>;
