@@ -8,6 +8,10 @@ import { FakeClock, record, until, useCleanup } from '../kit/index.js';
 import { startOtherServer, type Flavour, type OtherServerOptions } from '../kit/other-servers.js';
 import { StandardLikeWebSocket } from '../kit/standard-websocket.js';
 import { Mastodon, MastodonNetworkError, MastodonReadTimeout, type MastodonOptions } from '../../src/index.js';
+import { resolveStreamOptions } from '../../src/options.js';
+import { streamSpec, type StreamSpec } from '../../src/streams.js';
+import type { ConnectionHooks } from '../../src/transport/types.js';
+import { WsTransport } from '../../src/transport/ws/supervisor.js';
 
 const { keep } = useCleanup();
 
@@ -208,5 +212,57 @@ describe('Akkoma (answers every subscribe and unsubscribe with a pleroma:respond
     expect(r.calls).toEqual([]);
     expect(server.upgrades).toBe(1);
     expect(server.messages).toEqual([sub('user'), MARKER, ...Array(9).fill(MARKER)]);
+  });
+});
+
+describe('a Mastodon slower than the probe period (taken for a server that answers no marker)', () => {
+  /** A standard WebSocket in memory: the test plays the server. */
+  class MemorySocket {
+    static made: MemorySocket[] = [];
+    onopen: (() => void) | null = null;
+    onmessage: ((e: { data: string }) => void) | null = null;
+    onclose: ((e: { code: number }) => void) | null = null;
+    onerror: (() => void) | null = null;
+    sent: unknown[] = [];
+    constructor() {
+      MemorySocket.made.push(this);
+    }
+    send(s: string) {
+      this.sent.push(JSON.parse(s));
+    }
+    close() {}
+  }
+
+  test("its late marker answer ends muteness: later batches wait for their marker again", async () => {
+    const clock = keep(new FakeClock().install());
+    const t = new WsTransport({ _fetch: () => fetch, _base: async () => 'http://s.example', _o: { accessToken: 'tok', WebSocket: MemorySocket } });
+    const opened: string[] = [];
+    const attach = (spec: StreamSpec) => {
+      const ac = new AbortController();
+      const hooks: ConnectionHooks = { open: () => opened.push(spec.join(' ')), activity() {}, event() {}, heartbeat() {} };
+      void t.connect(spec, hooks, ac.signal, resolveStreamOptions({ runAsync: true, reconnectAsync: true, timeoutSec: 30 }, 300)).catch(() => {});
+      return ac;
+    };
+    MemorySocket.made = [];
+    const acs = [attach(streamSpec('user'))];
+    await clock.flush();
+    const [s] = MemorySocket.made;
+    s!.onopen!();
+    expect(s!.sent).toEqual([sub('user'), MARKER]);
+    // 10 s (a third of timeoutSec 30) without the answer: taken as mute.
+    await clock.advance(10_000);
+    expect(opened).toEqual(['user']);
+    acs.push(attach(streamSpec('hashtag', { tag: 'cats' })));
+    expect(s!.sent.slice(2)).toEqual([sub('hashtag', { tag: 'cats' })]);
+    expect(opened).toEqual(['user', 'hashtag cats']);
+    // The answer comes after all: the socket answers markers.
+    s!.onmessage!({ data: '{"error":"Error unsubscribing from channel"}' });
+    acs.push(attach(streamSpec('list', { list: '12' })));
+    expect(s!.sent.slice(3)).toEqual([sub('list', { list: '12' }), LIST_MARKER]);
+    expect(opened).toEqual(['user', 'hashtag cats']);
+    s!.onmessage!({ data: '{"error":"Error unsubscribing from channel"}' });
+    expect(opened).toEqual(['user', 'hashtag cats', 'list 12']);
+    for (const ac of acs) ac.abort();
+    expect(clock.pending()).toBe(0);
   });
 });
