@@ -28,7 +28,10 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.constant({ kind: 'restart' as const }),
 );
 
-it('posts, deletes, drops and restarts: each status delivered once or in a gap, in order', { timeout: 120_000 }, async () => {
+/** Runs of the property: 25 in the suite; FC_RUNS=500 (say) locally, with a timeout to match. */
+const RUNS = Number(process.env.FC_RUNS) || 25;
+
+it('posts, deletes, drops and restarts: each status delivered once or in a gap, in order', { timeout: Math.max(120_000, RUNS * 5000) }, async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 8 }), async (cmds) => {
       const f = await start();
@@ -98,7 +101,7 @@ it('posts, deletes, drops and restarts: each status delivered once or in a gap, 
       await f.close();
     }),
     // A new seed every run (fast-check prints it, with the path, when the property fails); FC_SEED
-    // replays one, FC_RUNS runs more locally (e.g. FC_RUNS=500).
-    { numRuns: Number(process.env.FC_RUNS) || 25, seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined },
+    // replays one.
+    { numRuns: RUNS, seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined },
   );
 });
