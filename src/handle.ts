@@ -139,24 +139,24 @@ export class Stream implements StreamHandle {
 
     // One hooks object for the handle's whole life: the hot path allocates nothing per chunk.
     const hooks: ConnectionHooks = {
-      open: () => {
+      _open: () => {
         if (!alive()) return;
         this.state = 'open';
         opened = clock.now();
         gate?.opened(reconnect);
         reconnect = true;
       },
-      activity: () => {
+      _activity: () => {
         const t = (last = clock.now());
         if (!seen && t > due) seen = t;
       },
       // Not after close(): the listener would not get it, but catch-up would count it as
       // delivered (and its position() move past it).
       // (No stream: the dispatcher's own `forStream`.)
-      event: (name, payload, stream) => {
+      _event: (name, payload, stream) => {
         if (alive()) (gate ?? d).event(name, payload, stream);
       },
-      heartbeat: () => d.call('handleHeartbeat'),
+      _heartbeat: () => d.call('handleHeartbeat'),
     };
 
     const close = (this.close = () => {
@@ -182,7 +182,7 @@ export class Stream implements StreamHandle {
         // (Typed as the network error it most often is: `fatal` and `retryAfterSec` are read below.)
         let error: MastodonNetworkError | undefined;
         try {
-          await transport.connect(spec, hooks, ac.signal, o);
+          await transport._connect(spec, hooks, ac.signal, o);
         } catch (e) {
           error = e instanceof MastodonError ? (e as MastodonNetworkError) : new MastodonNetworkError('Connection failed', { cause: e });
         }
@@ -212,7 +212,7 @@ export class Stream implements StreamHandle {
         }
         const atOnce = error instanceof Interruption;
         failures = atOnce || healthy ? 0 : failures + 1;
-        const wait = atOnce ? 0 : (transport.wait?.(error) ?? backoffMs(failures, o.reconnectAsyncWaitSec, o.reconnectAsyncMaxWaitSec, clock.random(), error.retryAfterSec));
+        const wait = atOnce ? 0 : (transport._wait?.(error) ?? backoffMs(failures, o.reconnectAsyncWaitSec, o.reconnectAsyncMaxWaitSec, clock.random(), error.retryAfterSec));
         if (wait > 0) {
           this.state = 'waiting';
           await new Promise<void>((resolve) => {

@@ -239,8 +239,8 @@ describe('a Mastodon slower than the probe period (taken for a server that answe
     const opened: string[] = [];
     const attach = (spec: StreamSpec) => {
       const ac = new AbortController();
-      const hooks: ConnectionHooks = { open: () => opened.push(spec.join(' ')), activity() {}, event() {}, heartbeat() {} };
-      void t.connect(spec, hooks, ac.signal, resolveStreamOptions({ runAsync: true, reconnectAsync: true, timeoutSec: 30 }, 300)).catch(() => {});
+      const hooks: ConnectionHooks = { _open: () => opened.push(spec.join(' ')), _activity() {}, _event() {}, _heartbeat() {} };
+      void t._connect(spec, hooks, ac.signal, resolveStreamOptions({ runAsync: true, reconnectAsync: true, timeoutSec: 30 }, 300)).catch(() => {});
       return ac;
     };
     MemorySocket.made = [];

@@ -45,9 +45,9 @@ const unreachable = (base = ''): MastodonNetworkError => new MastodonNetworkErro
  * there meets the read timeout (docs/websocket.md). Akkoma's `pleroma:respond` answers count.
  */
 export class WsTransport {
-  declare readonly connect: (spec: StreamSpec, hooks: ConnectionHooks, signal: AbortSignal, o: ResolvedStreamOptions) => Promise<void>;
+  declare readonly _connect: (spec: StreamSpec, hooks: ConnectionHooks, signal: AbortSignal, o: ResolvedStreamOptions) => Promise<void>;
   /** The wait (ms) before a handle's next attempt after `error`; undefined: the failure was the handle's own. */
-  declare readonly wait: (error: unknown) => number | undefined;
+  declare readonly _wait: (error: unknown) => number | undefined;
 
   constructor(c: ClientContext) {
     const o = c._o;
@@ -82,15 +82,15 @@ export class WsTransport {
 
     const alive = (): void => {
       last = clock.now();
-      for (const sub of subs) sub._hooks.activity();
+      for (const sub of subs) sub._hooks._activity();
     };
 
     const opened = (sub: Sub): void => {
       if (!sub._open) {
         sub._open = true;
-        sub._hooks.open();
+        sub._hooks._open();
         // A settled subscribe is this stream's greeting (SSE's `:)`): the socket is receiving.
-        sub._hooks.activity();
+        sub._hooks._activity();
       }
     };
 
@@ -199,7 +199,7 @@ export class WsTransport {
             const payload = typeof m.payload == 'string' ? toPayload(m.event, m.payload) : m.payload;
             // An event proves the subscribe worked, even before its marker is answered.
             opened(sub);
-            sub._hooks.event(m.event, payload, m.stream);
+            sub._hooks._event(m.event, payload, m.stream);
           } catch (e) {
             end(sub, e as MastodonError);
           }
@@ -268,9 +268,9 @@ export class WsTransport {
     };
 
     // (Negative once the wait is over: the handle then tries at once.)
-    this.wait = (e) => (ws && e !== dropped ? undefined : until - clock.now());
+    this._wait = (e) => (ws && e !== dropped ? undefined : until - clock.now());
 
-    this.connect = (spec, hooks, signal, so) =>
+    this._connect = (spec, hooks, signal, so) =>
       new Promise((resolve, reject) => {
         const sub: Sub = { _key: keyOf(spec), _spec: spec, _hooks: hooks, _o: so, _done: (err) => (err ? reject(err) : resolve()) };
         // A handle that gives up on a working socket (read timeout, frozen runtime, `online`)
