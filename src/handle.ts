@@ -69,7 +69,7 @@ export class Stream implements StreamHandle {
   constructor(spec: StreamSpec, d: Dispatcher, o: ResolvedStreamOptions, token: string | undefined, transport: Transport, gate?: EventGate) {
     let attempt: AbortController | undefined;
     /** Set by a timer or `online` before it aborts the attempt: the reason wins over the abort error. */
-    let failure: MastodonError | undefined;
+    let failure: MastodonNetworkError | undefined;
     /**
      * When the current attempt began, when its connection opened (0: not yet), when bytes last
      * came (0: none yet); when the timer is due, and when bytes first came after that (0: not
@@ -98,7 +98,7 @@ export class Stream implements StreamHandle {
 
     /** Ends the current attempt with `error` as its reason (which tells a shared socket that its connection failed). */
     // (Without an attempt, `failure` is left alone: the call and its argument are skipped.)
-    const fail = (error: MastodonError): void => attempt?.abort((failure = error));
+    const fail = (error: MastodonNetworkError): void => attempt?.abort((failure = error));
 
     /** The network is back or the runtime woke: reconnect now, not after a back-off or a timeout. */
     const interrupt = (message: string): void => {
@@ -140,24 +140,24 @@ export class Stream implements StreamHandle {
 
     // One hooks object for the handle's whole life: the hot path allocates nothing per chunk.
     const hooks: ConnectionHooks = {
-      open: () => {
+      _open: () => {
         if (!alive()) return;
         this.state = 'open';
         opened = clock.now();
         gate?.opened(reconnect);
         reconnect = true;
       },
-      activity: () => {
+      _activity: () => {
         const t = (last = clock.now());
         if (!seen && t > due) seen = t;
       },
       // Not after close(): the listener would not get it, but catch-up would count it as
       // delivered (and its position() move past it).
       // (No stream: the dispatcher's own `forStream`.)
-      event: (name, payload, stream) => {
+      _event: (name, payload, stream) => {
         if (alive()) (gate ?? d).event(name, payload, stream);
       },
-      heartbeat: () => d.call('handleHeartbeat'),
+      _heartbeat: () => d.call('handleHeartbeat'),
     };
 
     const close = (this.close = () => {
@@ -180,11 +180,12 @@ export class Stream implements StreamHandle {
         opened = last = 0;
         start = clock.now();
         arm(Math.min(o.requestTimeoutSec, o.timeoutSec) * 1000);
-        let error: MastodonError | undefined;
+        // (Typed as the network error it most often is: `fatal` and `retryAfterSec` are read below.)
+        let error: MastodonNetworkError | undefined;
         try {
-          await transport.connect(spec, hooks, ac.signal, o);
+          await transport._connect(spec, hooks, ac.signal, o);
         } catch (e) {
-          error = e instanceof MastodonError ? e : new MastodonNetworkError('Connection failed', { cause: e });
+          error = e instanceof MastodonError ? (e as MastodonNetworkError) : new MastodonNetworkError('Connection failed', { cause: e });
         }
         clock.clear(timer);
         attempt = undefined;
@@ -206,16 +207,15 @@ export class Stream implements StreamHandle {
         d.call('onAbort', error);
         if (!alive()) return;
         if (!o.runAsync) throw error;
-        const e = error as MastodonNetworkError;
         // (A MastodonIllegalArgumentError, discovery's refused downgrade, is fatal too: only the
         // caller can change what makes it.)
-        if (!o.reconnectAsync || e.fatal || e instanceof MastodonIllegalArgumentError) {
+        if (!o.reconnectAsync || error.fatal || error instanceof MastodonIllegalArgumentError) {
           this.error = error;
           return;
         }
         const atOnce = error instanceof Interruption;
         failures = atOnce || healthy ? 0 : failures + 1;
-        const wait = atOnce ? 0 : (transport.wait?.(e) ?? backoffMs(failures, o.reconnectAsyncWaitSec, o.reconnectAsyncMaxWaitSec, clock.random(), e.retryAfterSec));
+        const wait = atOnce ? 0 : (transport._wait?.(error) ?? backoffMs(failures, o.reconnectAsyncWaitSec, o.reconnectAsyncMaxWaitSec, clock.random(), error.retryAfterSec));
         if (wait > 0) {
           this.state = 'waiting';
           await new Promise<void>((resolve) => {

@@ -55,21 +55,36 @@ export interface Listener {
  * need; add `onSomeNewEvent(payload)` for events this version does not know.
  */
 export class StreamListener implements Listener {
-  onUpdate(_status: Status): void {}
-  onStatusUpdate(_status: Status): void {}
-  onDelete(_statusId: string): void {}
-  onNotification(_notification: Notification): void {}
-  onConversation(_conversation: Conversation): void {}
+  // Each method is a typed signature and an implementation without parameters: the build
+  // carries no parameter names it never uses.
+  onUpdate(status: Status): void;
+  onUpdate(): void {}
+  onStatusUpdate(status: Status): void;
+  onStatusUpdate(): void {}
+  onDelete(statusId: string): void;
+  onDelete(): void {}
+  onNotification(notification: Notification): void;
+  onNotification(): void {}
+  onConversation(conversation: Conversation): void;
+  onConversation(): void {}
   onFiltersChanged(): void {}
-  onAnnouncement(_announcement: Announcement): void {}
-  onAnnouncementReaction(_reaction: AnnouncementReaction): void {}
-  onAnnouncementDelete(_announcementId: string): void {}
-  onEncryptedMessage(_message: unknown): void {}
-  onNotificationsMerged(_payload: string): void {}
-  onUnknownEvent(_name: string, _payload: unknown): void {}
-  onAnyEvent(_name: string, _payload: unknown, _forStream: StreamName): void {}
+  onAnnouncement(announcement: Announcement): void;
+  onAnnouncement(): void {}
+  onAnnouncementReaction(reaction: AnnouncementReaction): void;
+  onAnnouncementReaction(): void {}
+  onAnnouncementDelete(announcementId: string): void;
+  onAnnouncementDelete(): void {}
+  onEncryptedMessage(message: unknown): void;
+  onEncryptedMessage(): void {}
+  onNotificationsMerged(payload: string): void;
+  onNotificationsMerged(): void {}
+  onUnknownEvent(name: string, payload: unknown): void;
+  onUnknownEvent(): void {}
+  onAnyEvent(name: string, payload: unknown, forStream: StreamName): void;
+  onAnyEvent(): void {}
   handleHeartbeat(): void {}
-  onAbort(_err: Error): void {}
+  onAbort(err: Error): void;
+  onAbort(): void {}
 }
 
 /** Handler functions for `CallbackStreamListener`, named as Mastodon.py's keyword arguments. */
@@ -166,15 +181,14 @@ export class Dispatcher {
   declare event: (name: string, payload: unknown, stream?: StreamName) => void;
 
   constructor(listener: Listener, forStream: StreamName) {
-    const l = listener as Record<string, unknown>;
     const report = (err: unknown, method: string): void => reportError(`mastodon-streaming: ${method} threw`, err);
-    /** Runs `l[method](...args)` if it is a function (returns whether it was); what goes wrong goes to `failed`. */
+    /** Runs `listener[method](...args)` if it is a function (returns whether it was); what goes wrong goes to `failed`. */
     const run = (method: string, args: unknown[], failed: (err: unknown, method: string) => void): boolean => {
       try {
-        const fn = l[method];
+        const fn = (listener as Record<string, unknown>)[method];
         if (typeof fn != 'function') return false;
         // An async method: its rejection too (any promise-like that can be caught).
-        (fn as AnyFn).apply(l, args)?.catch?.((err: unknown) => failed(err, method));
+        (fn as AnyFn).apply(listener, args)?.catch?.((err: unknown) => failed(err, method));
       } catch (err) {
         failed(err, method);
       }

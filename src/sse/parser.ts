@@ -93,7 +93,7 @@ export function createSseParser(sink: SseSink, maxEventBytes: number): SseFeed {
   let eventBytes = 0; // bytes of the complete lines of the block being read
   let firstLine = true;
 
-  const decode = (bytes: Uint8Array, what: string | undefined): string => {
+  const decode = (bytes: Uint8Array, what?: string): string => {
     try {
       return decoder.decode(bytes);
     } catch (cause) {
@@ -118,7 +118,7 @@ export function createSseParser(sink: SseSink, maxEventBytes: number): SseFeed {
       if (name === undefined && data === undefined) return;
       const n = name, d = data;
       name = data = undefined;
-      if (n === undefined || d === undefined || n === '') throw new MastodonMalformedEventError('Missing field', d);
+      if (!n || d === undefined) throw new MastodonMalformedEventError('Missing field', d);
       sink.event(n, d);
       return;
     }
@@ -130,13 +130,13 @@ export function createSseParser(sink: SseSink, maxEventBytes: number): SseFeed {
     if ((eventBytes += len + 1) > maxEventBytes) throw new MastodonMalformedEventError('Event too large');
     // A line without a colon is a field name with an empty value (SSE specification).
     const fl = fieldLength < 0 ? len : fieldLength;
-    // The value starts after the colon and one optional space.
+    // The value starts after the colon and one optional space (past the end: empty, decoded as '').
     const vo = fl + (line[fl + 1] === SPACE ? 2 : 1);
     if (fl === 4 && line[0] === D && line[1] === A && line[2] === T && line[3] === A) {
-      const value = vo >= len ? '' : decode(line.subarray(vo), name);
+      const value = decode(line.subarray(vo), name);
       data = data === undefined ? value : data + '\n' + value;
     } else if (fl === 5 && line[0] === E && line[1] === V && line[2] === E && line[3] === N && line[4] === T) {
-      name = vo >= len ? '' : decode(line.subarray(vo), undefined);
+      name = decode(line.subarray(vo));
     }
     // Any other field (`id:`, `retry:`, unknown ones) is ignored: Mastodon sends none.
   });

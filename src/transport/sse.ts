@@ -11,7 +11,7 @@ import type { ClientContext, Transport } from './types.js';
  * request per stream, the token in the `Authorization` header only.
  */
 export const sseTransport = (c: ClientContext): Transport => ({
-  async connect(spec, hooks, signal, o) {
+  async _connect(spec, hooks, signal, o) {
     const path = ssePath(spec);
     const { accessToken: token, userAgent: agent } = c._o;
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
@@ -39,12 +39,12 @@ export const sseTransport = (c: ClientContext): Transport => ({
       void res.body?.cancel().catch(() => {});
       throw new MastodonNetworkError(`${path} answered ${type}, not an event stream`, { status: 200 });
     }
-    hooks.open();
-    const feed = createSseParser({ event: (name, data) => hooks.event(name, toPayload(name, data)), heartbeat: hooks.heartbeat }, o.maxEventBytes);
+    hooks._open();
+    const feed = createSseParser({ event: (name, data) => hooks._event(name, toPayload(name, data)), heartbeat: hooks._heartbeat }, o.maxEventBytes);
     const reader = res.body.getReader();
     try {
       for (let chunk; !(chunk = await reader.read()).done; ) {
-        hooks.activity();
+        hooks._activity();
         feed(chunk.value);
       }
     } catch (err) {

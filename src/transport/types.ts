@@ -20,28 +20,28 @@ export interface ClientContext {
   _o: { accessToken?: string; userAgent?: string; WebSocket?: unknown; tokenInQuery?: boolean };
 }
 
-/** What a transport reports while one connection of one stream is up. */
+/** What a transport reports while one connection of one stream is up. (`_` names, like every internal member: esbuild mangles them.) */
 export interface ConnectionHooks {
   /** The server accepted the stream (SSE: status 200; WebSocket: socket open and subscribed). */
-  open(): void;
+  _open(): void;
   /** Bytes arrived, an event or a heartbeat: the connection is alive. */
-  activity(): void;
+  _activity(): void;
   /** One event, payload already converted (see `toPayload`). `stream` overrides the handle's own `forStream`. */
-  event(name: string, payload: unknown, stream?: StreamName): void;
+  _event(name: string, payload: unknown, stream?: StreamName): void;
   /** A heartbeat (SSE comment line). */
-  heartbeat(): void;
+  _heartbeat(): void;
 }
 
 /**
- * One way of carrying a stream. `connect` runs a single connection (`o`: the handle's options): it resolves when the
+ * One way of carrying a stream. `_connect` runs a single connection (`o`: the handle's options): it resolves when the
  * server ends the stream cleanly, rejects with a `MastodonError` when it fails, and returns
  * promptly (either way) once `signal` is aborted. Reconnecting, timers and back-off belong
  * to the handle, not to the transport — except for a connection shared by many handles (the
- * WebSocket), which keeps one back-off clock for all of them: `wait(error)` then gives the
+ * WebSocket), which keeps one back-off clock for all of them: `_wait(error)` then gives the
  * handle the wait in ms before its next attempt after `error`, or undefined when the failure
  * was that handle's own (the handle's back-off applies).
  */
 export interface Transport {
-  connect(spec: StreamSpec, hooks: ConnectionHooks, signal: AbortSignal, o: ResolvedStreamOptions): Promise<void>;
-  wait?(error: unknown): number | undefined;
+  _connect(spec: StreamSpec, hooks: ConnectionHooks, signal: AbortSignal, o: ResolvedStreamOptions): Promise<void>;
+  _wait?(error: unknown): number | undefined;
 }

@@ -5,49 +5,33 @@
 // fake posts; the restarted worker resumes every stream from its saved position: each receives
 // what was posted meanwhile exactly once, in order (home before notifications), then live ones.
 // (extension-restart.test.ts runs the shipped example, user over WebSocket.)
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Worker } from 'playwright-core';
-import { afterEach, expect, it } from 'vitest';
+import type { Worker } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { requireDist } from '../runtimes/scenario.js';
-import { CHROMIUM, CHROMIUM_ARGS, INSTALL_COMMAND } from '../setup/ensure-chromium.mjs';
 import { repoRoot } from '../setup/env.mjs';
 import { until, useFakeMastodon } from '../kit/index.js';
+import { loadExtension } from '../kit/extension.js';
 
 // The extension API the worker and the extension page use (only what is called here).
 declare const chrome: { storage: { session: { get(key: null): Promise<Record<string, unknown>> } }; runtime: { sendMessage(m: unknown): Promise<unknown> } };
 
-const { start } = useFakeMastodon();
-let context: BrowserContext | undefined;
-let tmp: string | undefined;
-afterEach(async () => {
-  await context?.close().catch(() => undefined);
-  context = undefined;
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-  tmp = undefined;
-});
+const { start, keep } = useFakeMastodon();
 
 const STREAMS = ['sse', 'websocket'].flatMap((t) => ['user', 'hashtag', 'list', 'public'].map((k) => `${t}:${k}`));
 type Position = { stream: string[]; ids: { update?: string; notification?: string } };
 
 it('eight streams (user, hashtag, list, public × SSE, WebSocket) in a worker stopped through DevTools while the fake posts: each resumes once, in order', { timeout: 120_000 }, async () => {
   requireDist();
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing; install it: ${INSTALL_COMMAND}`);
-  tmp = mkdtempSync(join(tmpdir(), 'mastodon-streaming-resume-matrix-'));
-  const dir = join(tmp, 'extension');
-  mkdirSync(dir);
-  for (const f of ['manifest.json', 'service-worker.js']) copyFileSync(join(repoRoot, 'test', 'catchup', 'fixtures', 'extension', f), join(dir, f));
-  copyFileSync(join(repoRoot, 'dist', 'index.js'), join(dir, 'mastodon-streaming.js'));
   const f = await start();
-  context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: 30_000,
-    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
-  });
-  const first: Worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-  const id = new URL(first.url()).host;
+  const fixture = (name: string) => join(repoRoot, 'test', 'catchup', 'fixtures', 'extension', name);
+  const { worker: first, id, stopWorkers } = keep(
+    await loadExtension({
+      'manifest.json': fixture('manifest.json'),
+      'service-worker.js': fixture('service-worker.js'),
+      'mastodon-streaming.js': join(repoRoot, 'dist', 'index.js'),
+    }),
+  );
   await first.evaluate(({ instanceUrl, token }) => (self as any).connect({ instanceUrl, token }), { instanceUrl: f.apiUrl, token: f.token });
   // Four SSE responses and one socket with four subscriptions.
   await until(() => f.sseConnections() === 4 && f.subscriptions() === 4, { what: 'eight streams', timeoutMs: 20_000 });
@@ -72,10 +56,7 @@ it('eight streams (user, hashtag, list, public × SSE, WebSocket) in a worker st
   const saved = await positions(first);
 
   // Stop every service worker (ours is the only one), as Chrome does to an idle one.
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
+  const page = await stopWorkers();
   await until(() => f.connections() === 0, { what: 'the connections of the stopped worker to close', timeoutMs: 20_000 });
   post();
   notify();

@@ -2,46 +2,30 @@
 // chrome.storage.session; it is stopped through the DevTools protocol while the fake posts,
 // and the restarted worker resumes from the saved position: every status posted since then
 // arrives once, in order, then live ones.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Worker } from 'playwright-core';
-import { afterEach, expect, it } from 'vitest';
+import type { Worker } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { requireDist } from '../runtimes/scenario.js';
-import { CHROMIUM, CHROMIUM_ARGS, INSTALL_COMMAND } from '../setup/ensure-chromium.mjs';
 import { repoRoot } from '../setup/env.mjs';
 import { sleep, until, useFakeMastodon } from '../kit/index.js';
+import { loadExtension } from '../kit/extension.js';
 
 // The extension API the worker and the extension page use (only what is called here).
 declare const chrome: { storage: { session: { get(key: string): Promise<Record<string, unknown>> } }; runtime: { sendMessage(m: unknown): Promise<unknown> } };
 
-const { start } = useFakeMastodon();
-let context: BrowserContext | undefined;
-let tmp: string | undefined;
-afterEach(async () => {
-  await context?.close().catch(() => undefined);
-  context = undefined;
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-  tmp = undefined;
-});
+const { start, keep } = useFakeMastodon();
 
 it('MV3 worker stopped through the DevTools protocol while the fake posts: the restarted worker resumes from its saved position', { timeout: 90_000 }, async () => {
   requireDist();
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing; install it: ${INSTALL_COMMAND}`);
-  tmp = mkdtempSync(join(tmpdir(), 'mastodon-streaming-resume-ext-'));
-  const dir = join(tmp, 'extension');
-  mkdirSync(dir);
-  for (const f of ['manifest.json', 'service-worker.js']) copyFileSync(join(repoRoot, 'examples', 'extension', f), join(dir, f));
-  copyFileSync(join(repoRoot, 'dist', 'index.js'), join(dir, 'mastodon-streaming.js'));
   const f = await start();
-  context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: 30_000,
-    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
-  });
-  const first: Worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-  const id = new URL(first.url()).host;
+  const example = (name: string) => join(repoRoot, 'examples', 'extension', name);
+  const { context, worker: first, id, stopWorkers } = keep(
+    await loadExtension({
+      'manifest.json': example('manifest.json'),
+      'service-worker.js': example('service-worker.js'),
+      'mastodon-streaming.js': join(repoRoot, 'dist', 'index.js'),
+    }),
+  );
   await first.evaluate(({ instanceUrl, token }) => (self as any).connect({ instanceUrl, token }), { instanceUrl: f.apiUrl, token: f.token });
   await f.waitForSubscriptions(1, { timeoutMs: 15_000 });
   const stored = (w: Worker) => w.evaluate(() => chrome.storage.session.get('position')) as Promise<{ position?: { ids: { update?: string } } }>;
@@ -51,10 +35,7 @@ it('MV3 worker stopped through the DevTools protocol while the fake posts: the r
   const saved = (await stored(first)).position!;
 
   // Stop every service worker (ours is the only one), as Chrome does to an idle one.
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
+  const page = await stopWorkers();
   await until(() => f.wsConnections() === 0, { what: 'the socket of the stopped worker to close', timeoutMs: 15_000 });
   posted.push(f.postStatus().id, f.postStatus().id, f.postStatus().id);
 

@@ -1,5 +1,5 @@
-// Property: any interleaving of posts, deletes, drops and restarts (a new handle resuming from
-// the old one's position) — every status is delivered exactly once or falls in a reported gap,
+// Property: over SSE or WebSocket, any interleaving of posts, deletes, drops and restarts (a new
+// handle resuming from the old one's position) — every status is delivered exactly once or falls in a reported gap,
 // and no handle delivers a timeline out of order, but for one case, a status deleted while a
 // catch-up reads: it may come late, and then its `delete` follows it on the same handle.
 //
@@ -15,7 +15,8 @@
 // stream: Mastodon sends deletes for any status of the timeline; a client ignores unknown ids.)
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { CallbackStreamListener, Mastodon, type CatchUpGap, type StreamHandle, type StreamPosition } from '../../src/index.js';
+import WebSocket from 'ws';
+import { CallbackStreamListener, Mastodon, type CatchUpGap, type MastodonOptions, type StreamHandle, type StreamPosition } from '../../src/index.js';
 import { until, useFakeMastodon } from '../kit/index.js';
 
 const { start } = useFakeMastodon();
@@ -28,11 +29,19 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.constant({ kind: 'restart' as const }),
 );
 
-it('posts, deletes, drops and restarts: each status delivered once or in a gap, in order', { timeout: 120_000 }, async () => {
+/** Runs of the property: 25 in the suite; FC_RUNS=500 (say) locally, with a timeout to match. */
+const RUNS = Number(process.env.FC_RUNS) || 25;
+
+it('posts, deletes, drops and restarts: each status delivered once or in a gap, in order', { timeout: Math.max(120_000, RUNS * 5000) }, async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 8 }), async (cmds) => {
+    fc.asyncProperty(fc.constantFrom('sse' as const, 'websocket' as const), fc.array(cmd, { minLength: 1, maxLength: 8 }), async (transport, cmds) => {
       const f = await start();
-      const m = new Mastodon({ apiBaseUrl: f.apiUrl, streamingBaseUrl: f.streamingUrl, accessToken: f.token });
+      const m = new Mastodon({ apiBaseUrl: f.apiUrl, streamingBaseUrl: f.streamingUrl, accessToken: f.token, transport, WebSocket } as MastodonOptions);
+      /** The stream is (again) on one new connection the fake publishes to: what is posted now comes live. */
+      const kind = transport === 'sse' ? 'sse' : 'ws';
+      const attempts = () => f.requests.filter((r) => r.kind === kind).length;
+      const connected = (before: number) =>
+        until(() => attempts() > before && (kind === 'sse' ? f.sseConnections() === 1 : f.wsConnections() === 1 && f.subscriptions() === 1), { what: 'the connection' });
       /** Per handle, what it delivered: `u <id>` for an update, `d <id>` for a delete. */
       const delivered: string[][] = [];
       const gaps: CatchUpGap[] = [];
@@ -40,6 +49,7 @@ it('posts, deletes, drops and restarts: each status delivered once or in a gap, 
       const open = async (from?: StreamPosition) => {
         const mine: string[] = [];
         delivered.push(mine);
+        const before = attempts();
         const listener = new CallbackStreamListener({ updateHandler: (s) => mine.push(`u ${s.id}`), deleteHandler: (id) => mine.push(`d ${id}`), catchUpGapHandler: (g) => gaps.push(g) });
         h = m.streamHashtag('cats', listener, {
           runAsync: true,
@@ -49,7 +59,7 @@ it('posts, deletes, drops and restarts: each status delivered once or in a gap, 
           catchUp: { from },
         });
         await until(() => h!.position()?.ids.update, { what: 'a position' });
-        await f.waitForConnections(1);
+        await connected(before);
       };
       const posted: string[] = [];
       const deleted = new Set<string>();
@@ -65,9 +75,9 @@ it('posts, deletes, drops and restarts: each status delivered once or in a gap, 
               f.deleteStatus(id);
             }
           } else if (c.kind === 'drop') {
-            const before = f.requests.filter((r) => r.kind === 'sse').length;
+            const before = attempts();
             f.dropConnections();
-            await until(() => f.requests.filter((r) => r.kind === 'sse').length > before && f.sseConnections() === 1, { what: 'the reconnect' });
+            await connected(before);
           } else {
             h!.close();
             await open(h!.position());
@@ -98,7 +108,7 @@ it('posts, deletes, drops and restarts: each status delivered once or in a gap, 
       await f.close();
     }),
     // A new seed every run (fast-check prints it, with the path, when the property fails); FC_SEED
-    // replays one, FC_RUNS runs more locally (e.g. FC_RUNS=500).
-    { numRuns: Number(process.env.FC_RUNS) || 25, seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined },
+    // replays one.
+    { numRuns: RUNS, seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined },
   );
 });

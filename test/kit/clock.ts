@@ -27,6 +27,8 @@ export class FakeClock {
   /** What `random()` returns (the back-off factor is 0.5 + random / 2). */
   rand = 0.5;
   private timers: Timer[] = [];
+  /** The timers of the instant being fired (`clear` can still cancel those not run yet). */
+  private firing: Timer[] = [];
   private nextId = 1;
   private saved?: Clock;
 
@@ -69,6 +71,8 @@ export class FakeClock {
 
   clear(id: TimerId | undefined): void {
     this.timers = this.timers.filter((x) => x.id !== (id as unknown as number));
+    // Due at this instant and not run yet: as a runtime's clearTimeout, it will not run.
+    for (const x of this.firing) if (x.id === (id as unknown as number)) x.fn = () => {};
   }
 
   /** Virtual timers still pending. */
@@ -101,7 +105,9 @@ export class FakeClock {
       const due = this.timers.filter((x) => x.at <= next.at).sort((a, b) => a.at - b.at || a.id - b.id);
       this.timers = this.timers.filter((x) => !due.includes(x));
       this.t = Math.max(this.t, next.at);
+      this.firing = due;
       for (const x of due) x.fn();
+      this.firing = [];
       await this.flush();
     }
     this.t = end;

@@ -65,10 +65,10 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 function hooks() {
   const calls: string[] = [];
   const h: ConnectionHooks = {
-    open: () => calls.push('open'),
-    activity: () => calls.push('activity'),
-    event: (name, payload) => calls.push(`event ${name} ${JSON.stringify(payload)}`),
-    heartbeat: () => calls.push('heartbeat'),
+    _open: () => calls.push('open'),
+    _activity: () => calls.push('activity'),
+    _event: (name, payload) => calls.push(`event ${name} ${JSON.stringify(payload)}`),
+    _heartbeat: () => calls.push('heartbeat'),
   };
   return { calls, h };
 }
@@ -120,8 +120,8 @@ describe('supervisor', () => {
     const t = transport();
     const a = hooks(), b = hooks();
     const ac = new AbortController(), bc = new AbortController();
-    void t.connect(streamSpec('user'), a.h, ac.signal, opts()).catch(() => {});
-    void t.connect(streamSpec('hashtag', { tag: 'cats' }), b.h, bc.signal, opts()).catch(() => {});
+    void t._connect(streamSpec('user'), a.h, ac.signal, opts()).catch(() => {});
+    void t._connect(streamSpec('hashtag', { tag: 'cats' }), b.h, bc.signal, opts()).catch(() => {});
     await flush();
     const [s] = MemorySocket.made;
     s!.open();
@@ -144,7 +144,7 @@ describe('supervisor', () => {
     const t = transport();
     const a = hooks();
     const ac = new AbortController();
-    void t.connect(streamSpec('user'), a.h, ac.signal, opts({ timeoutSec: 30 })).catch(() => {});
+    void t._connect(streamSpec('user'), a.h, ac.signal, opts({ timeoutSec: 30 })).catch(() => {});
     await flush();
     const [s] = MemorySocket.made;
     s!.open();
@@ -175,7 +175,7 @@ describe('supervisor', () => {
     const t = transport();
     const a = hooks();
     const ac = new AbortController();
-    void t.connect(streamSpec('user'), a.h, ac.signal, opts({ timeoutSec: 30 })).catch(() => {});
+    void t._connect(streamSpec('user'), a.h, ac.signal, opts({ timeoutSec: 30 })).catch(() => {});
     await flush();
     const [s] = MemorySocket.made;
     s!.open();
@@ -193,7 +193,7 @@ describe('supervisor', () => {
     const t = transport(MemoryEmitterSocket);
     const errs: unknown[] = [];
     const o = opts({ reconnectAsyncWaitSec: 1, reconnectAsyncMaxWaitSec: 60 });
-    for (const tag of ['a', 'b', 'c']) void t.connect(streamSpec('hashtag', { tag }), hooks().h, new AbortController().signal, o).catch((e) => errs.push(e));
+    for (const tag of ['a', 'b', 'c']) void t._connect(streamSpec('hashtag', { tag }), hooks().h, new AbortController().signal, o).catch((e) => errs.push(e));
     await flush();
     expect(MemorySocket.made).toHaveLength(1);
     const s = MemorySocket.made[0] as MemoryEmitterSocket;
@@ -203,11 +203,11 @@ describe('supervisor', () => {
     expect(errs).toHaveLength(3);
     expect(new Set(errs).size).toBe(1);
     // Retry-After 2 s beats the first back-off (0.75 s with the fake clock's random 0.5).
-    expect(errs.map((e) => t.wait(e))).toEqual([2000, 2000, 2000]);
+    expect(errs.map((e) => t._wait(e))).toEqual([2000, 2000, 2000]);
     await clock.advance(500);
-    expect(t.wait(errs[0])).toBe(1500);
+    expect(t._wait(errs[0])).toBe(1500);
     // A failure that is not the socket's (the socket is fine) is left to the handle's own back-off.
-    void t.connect(streamSpec('user'), hooks().h, new AbortController().signal, o).catch(() => {});
-    expect(t.wait(new MastodonError('mine'))).toBeUndefined();
+    void t._connect(streamSpec('user'), hooks().h, new AbortController().signal, o).catch(() => {});
+    expect(t._wait(new MastodonError('mine'))).toBeUndefined();
   });
 });

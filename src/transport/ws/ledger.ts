@@ -13,21 +13,32 @@ import type { StreamSpec } from '../../streams.js';
  * batch with a list is closed by a marker that takes the same road (unsubscribe from list 0,
  * which no one owns).
  *
- * Within a batch, a refusal is narrowed by what it says (`…this list`, `…tag name…`), then to
- * the streams not yet proven by an event. One left: it is that one's. Several: each is
- * subscribed again alone with its own marker (a healthy one is ignored by the server as a
- * duplicate), so the next refusal is exact. None: nobody is blamed.
+ * A stream wanted while a marker is awaited is subscribed at once (a server that answers no
+ * marker must not hold it back) and joins the next batch, whose marker goes out when the
+ * awaited one is answered: until then its refusal may come at any time, so it is a suspect
+ * along with the batch in flight ("in the air"). A list sent so comes before its batch's list
+ * marker, which then takes the same road.
+ *
+ * A refusal is narrowed by what it says (`…this list`, `…tag name…`), then to the streams not
+ * yet proven by an event, then to those in the air. One left: it is that one's. Several: each
+ * is subscribed again alone with its own marker (a healthy one is ignored by the server as a
+ * duplicate; nothing else goes out meanwhile), so the next refusal is exact. None: nobody is
+ * blamed.
+ *
+ * Akkoma answers every message (`pleroma:respond`): its error to an unsubscribe is a marker's
+ * answer, its error to a subscribe a refusal. GoToSocial answers nothing: see the supervisor's
+ * `mute`.
  */
 export interface Ledger {
   /** key → [spec, state]: the streams subscribed on this socket. */
   _on: Map<string, [StreamSpec, State]>;
-  /** The keys of the batch whose marker is awaited (one batch at a time). */
-  _flying?: string[];
+  /** The batch whose marker is awaited (one marker of a batch at a time). */
+  _flying?: unknown[];
   /**
-   * What goes out next, given what the handles want now: the keys to subscribe and the
-   * marker to send after them. Undefined while a batch is in flight or nothing is due.
+   * What goes out now, given what the handles want: the keys to subscribe, and the marker to
+   * send after them (none while one is awaited, on a mute socket, or when nothing is due).
    */
-  _next(wanted: Iterable<{ _key: string; _spec: StreamSpec }>): [string[], string] | undefined;
+  _next(wanted: Iterable<{ _key: string; _spec: StreamSpec }>): [string[], string?];
   /** A marker was answered (closing its batch, if it had one). */
   _answered(): undefined;
   /** A refusal (its `error` text): the stream it belongs to (now off the table), or undefined. */
@@ -55,46 +66,56 @@ const LIST_MARKER = frame('unsubscribe', ['list', '0']);
 /** `['hashtag', 'Cats']` → `hashtag,cats`: hashtags compared the way the server normalises them. */
 export const keyOf = (stream: unknown): string => String(stream).normalize('NFKC').toLowerCase();
 
+type Entry = [string, [StreamSpec, State]];
+
 export const ledger = (): Ledger => {
   const on = new Map<string, [StreamSpec, State]>();
   /** Keys to subscribe again alone, oldest first. */
   const recheck: string[] = [];
-  /** The markers sent and not answered yet, in order: a batch's keys, or 0 for a probe. */
-  const markers: (string[] | 0)[] = [];
+  /** The markers sent and not answered yet, in order: a batch (its table entries), or 0 for a probe. */
+  const markers: (Entry[] | 0)[] = [];
+  /** The batch in flight is a recheck: nothing else goes out until it is answered. */
+  let alone: unknown;
+  /** Sent, not settled, not waiting for a recheck: a refusal now may be its. */
+  const inAir = ([k, [, state]]: Entry): boolean => state == State.Flying && !recheck.includes(k);
 
   const l: Ledger = {
     _on: on,
     _next(wanted) {
-      if (l._flying) return;
-      let keys: string[] = [];
-      let key: string | undefined;
-      while ((key = recheck.shift()) && on.get(key)?.[1] !== State.Flying);
-      if (key) keys = [key];
-      else
+      const keys: string[] = [];
+      if (!recheck.length && !alone)
         for (const { _key: k, _spec: spec } of wanted)
           if (!on.has(k)) {
             on.set(k, [spec, State.Flying]);
             keys.push(k);
           }
-      if (!keys.length) return;
-      markers.push((l._flying = keys));
-      return [keys, keys.some((k) => on.get(k)![0][0] == 'list') ? LIST_MARKER : MARKER];
+      if (l._flying) return [keys];
+      // No marker awaited: the batch is every stream in the air, else the next recheck, alone.
+      let batch = [...on].filter(inAir);
+      let key: string | undefined;
+      if (!batch.length) {
+        while ((key = recheck.shift()) && on.get(key)?.[1] !== State.Flying);
+        if (!key) return [keys];
+        keys.push(key);
+        batch = [[key, on.get(key)!]];
+        alone = 1;
+      }
+      markers.push((l._flying = batch));
+      return [keys, batch.some(([, [spec]]) => spec[0] == 'list') ? LIST_MARKER : MARKER];
     },
     _answered() {
       const batch = markers.shift();
       if (batch) {
-        for (const k of batch) {
-          const e = on.get(k);
-          if (e?.[1] === State.Flying && !recheck.includes(k)) e[1] = State.Settled;
-        }
-        l._flying = undefined;
+        // (An entry off the table since is no one's any more: settling it changes nothing.)
+        for (const x of batch) if (inAir(x)) x[1][1] = State.Settled;
+        l._flying = alone = undefined;
       }
     },
     _refused(error) {
       const kind = /list/.test(error) ? 'list' : /tag/.test(error) ? 'hashtag' : '';
       let suspects = [...on].filter(([, [spec, state]]) => state != State.Proven && spec[0].startsWith(kind));
-      // In flight (and not already waiting for a recheck): the refusal answers that batch.
-      const flying = suspects.filter(([k, [, state]]) => state == State.Flying && l._flying?.includes(k));
+      // In the air (and not already waiting for a recheck): the refusal is one of theirs.
+      const flying = suspects.filter(inAir);
       if (flying.length) suspects = flying;
       if (suspects.length == 1) {
         on.delete(suspects[0]![0]);

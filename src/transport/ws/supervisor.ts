@@ -41,12 +41,14 @@ const unreachable = (base = ''): MastodonNetworkError => new MastodonNetworkErro
  * 20 s) is asked for a sign of life that every runtime can see: a marker (see `Ledger`), which
  * Mastodon answers with a message. A healthy quiet stream thus stays receiving, and a dead
  * peer stays silent: the handles' read timeout ends the socket within `timeoutSec`. The same
- * traffic keeps a Chrome MV3 service worker awake.
+ * traffic keeps a Chrome MV3 service worker awake. A server that answers no marker (GoToSocial,
+ * see `mute`) can be proven alive only by its pings, where they show; elsewhere a quiet stream
+ * there meets the read timeout (docs/websocket.md). Akkoma's `pleroma:respond` answers count.
  */
 export class WsTransport {
-  declare readonly connect: (spec: StreamSpec, hooks: ConnectionHooks, signal: AbortSignal, o: ResolvedStreamOptions) => Promise<void>;
+  declare readonly _connect: (spec: StreamSpec, hooks: ConnectionHooks, signal: AbortSignal, o: ResolvedStreamOptions) => Promise<void>;
   /** The wait (ms) before a handle's next attempt after `error`; undefined: the failure was the handle's own. */
-  declare readonly wait: (error: unknown) => number | undefined;
+  declare readonly _wait: (error: unknown) => number | undefined;
 
   constructor(c: ClientContext) {
     const o = c._o;
@@ -62,6 +64,14 @@ export class WsTransport {
     /** When a frame (or a ping) last came; when the socket opened (0: it is not open). */
     let last = 0;
     let openedAt = 0;
+    /** When the last batch's marker went out. */
+    let sent = 0;
+    /**
+     * The socket answers no marker (GoToSocial): a batch's marker went unanswered for a probe
+     * period. Its batches then settle as they go out (no marker sent), and no probe goes out.
+     * A marker's answer (a Mastodon that was only slow) ends it. One socket's: a new one finds out again.
+     */
+    let mute: unknown;
     /** Back-off: failures of the socket in a row, no new socket before `until`; the error of the last drop. */
     let failures = 0;
     let until = 0;
@@ -73,26 +83,29 @@ export class WsTransport {
 
     const alive = (): void => {
       last = clock.now();
-      for (const sub of subs) sub._hooks.activity();
+      for (const sub of subs) sub._hooks._activity();
     };
 
     const opened = (sub: Sub): void => {
       if (!sub._open) {
         sub._open = true;
-        sub._hooks.open();
+        sub._hooks._open();
         // A settled subscribe is this stream's greeting (SSE's `:)`): the socket is receiving.
-        sub._hooks.activity();
+        sub._hooks._activity();
       }
     };
 
     /** Sends what is due; opens the attempts whose stream has settled. */
     const pump = (): void => {
       if (!openedAt) return;
-      const next = book._next(subs);
-      if (next) {
-        for (const k of next[0]) send(frame('subscribe', book._on.get(k)![0]));
-        send(next[1]);
-      }
+      const [keys, marker] = book._next(subs);
+      for (const k of keys) send(frame('subscribe', book._on.get(k)![0]));
+      if (marker)
+        if (mute) book._answered();
+        else {
+          send(marker);
+          sent = clock.now();
+        }
       // Settled or proven (State.Flying is 0).
       for (const sub of subs) if (book._on.get(sub._key)?.[1]) opened(sub);
     };
@@ -102,14 +115,13 @@ export class WsTransport {
       let period = 20000;
       for (const sub of subs) period = Math.min(period, (sub._o.timeoutSec * 1000) / 3);
       const quiet = clock.now() - last;
-      if (quiet >= period) {
-        const probe = book._probe();
-        if (probe) send(probe);
-        // A server that answers no marker (not Mastodon) would leave a batch unsettled: settle it.
-        else if (book._flying) {
-          book._answered();
-          pump();
-        }
+      const probe = !mute && quiet >= period && book._probe();
+      if (probe) send(probe);
+      // A batch unanswered for a whole period (pings and events answer nothing): `mute`.
+      if (book._flying && clock.now() - sent >= period) {
+        book._answered();
+        mute = 1;
+        pump();
       }
       timer = setTimer(tick, period - (quiet % period));
     };
@@ -143,7 +155,7 @@ export class WsTransport {
       const old = ws;
       clock.clear(timer);
       socketSignal?.abort();
-      timer = ws = socketSignal = undefined;
+      timer = ws = socketSignal = mute = undefined;
       openedAt = 0;
       book = ledger();
       (old as Socket | undefined)?._end?.();
@@ -156,6 +168,13 @@ export class WsTransport {
         // The message itself read as event data (as JSON.parse would read it: as a string): JSON, else
         // `Bad JSON` (bare digits stay a string, ignored below as a number would be).
         m = toPayload('', '' + data);
+        // Akkoma answers each message (for no listener): its error to an unsubscribe answers a
+        // marker, its error to a subscribe (`bad_topic`, `unauthorized`) is a refusal, read as a 400.
+        if (m?.event == 'pleroma:respond') {
+          const r: any = toPayload('', m.payload);
+          if (r?.result != 'error') return;
+          m = { error: r.error, status: r.type == 'subscribe' && 400 };
+        }
       } catch (err) {
         return drop(err as MastodonError);
       }
@@ -164,7 +183,8 @@ export class WsTransport {
       const error = m?.error;
       if (typeof error == 'string') {
         // A marker's answer has no status; a refused subscribe has one.
-        const blamed = m.status === undefined ? book._answered() : book._refused(error);
+        // (An answer proves the socket answers markers: not `mute`.)
+        const blamed = m.status ? book._refused(error) : (mute = book._answered());
         if (blamed) err = refusal('Subscribe to ' + blamed[1][0].join(' '), m.status, error);
         to = blamed?.[0];
       } else if (typeof m?.event == 'string') {
@@ -180,7 +200,7 @@ export class WsTransport {
             const payload = typeof m.payload == 'string' ? toPayload(m.event, m.payload) : m.payload;
             // An event proves the subscribe worked, even before its marker is answered.
             opened(sub);
-            sub._hooks.event(m.event, payload, m.stream);
+            sub._hooks._event(m.event, payload, m.stream);
           } catch (e) {
             end(sub, e as MastodonError);
           }
@@ -248,9 +268,9 @@ export class WsTransport {
     };
 
     // (Negative once the wait is over: the handle then tries at once.)
-    this.wait = (e) => (ws && e !== dropped ? undefined : until - clock.now());
+    this._wait = (e) => (ws && e !== dropped ? undefined : until - clock.now());
 
-    this.connect = (spec, hooks, signal, so) =>
+    this._connect = (spec, hooks, signal, so) =>
       new Promise((resolve, reject) => {
         const sub: Sub = { _key: keyOf(spec), _spec: spec, _hooks: hooks, _o: so, _done: (err) => (err ? reject(err) : resolve()) };
         // A handle that gives up on a working socket (read timeout, frozen runtime, `online`)
