@@ -63,6 +63,8 @@ export abstract class Mastodon {
   #c: ClientContext & { _o: MastodonOptions };
 
   constructor(options: MastodonOptions) {
+    // A runtime refuses such a header, quoting it (so the token) in its error.
+    if (/[\0-\x1f\x7f]/.test(options.accessToken!)) bad('accessToken', 'a string without control characters');
     const apiBaseUrl = (this.apiBaseUrl = streamingBaseFrom(options.apiBaseUrl, 'https://') ?? bad('apiBaseUrl', 'an http(s) URL'));
     const timeoutMs = (this.requestTimeoutSec = options.requestTimeoutSec ?? 300) * 1000;
     this.transport = options.transport ?? 'sse';

@@ -1,3 +1,4 @@
+import { bad } from './options.js';
 import { clock } from './platform.js';
 import { streamingBaseFrom } from './url.js';
 
@@ -30,5 +31,9 @@ export async function discoverStreamingBase(
   const base =
     (await read('/api/v2/instance', (j) => j?.configuration?.urls?.streaming)) ??
     (await read('/api/v1/instance', (j) => j?.urls?.streaming_api));
+  // An https API whose answer names a cleartext base is refused (an answer too, cached): the
+  // token would follow it unencrypted; `streamingBaseUrl` is the way to insist. (Both are
+  // normalised: `https:` has an `s` where `http:` has its colon.)
+  if (apiBaseUrl[4] == 's' && base?.[4] == ':') bad('streamingBaseUrl', 'set to stream without TLS');
   return { base: base ?? apiBaseUrl, cache: base !== undefined || answered };
 }

@@ -1,5 +1,6 @@
 import { backoffMs } from './backoff.js';
 import { MastodonError } from './errors/MastodonError.js';
+import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentError.js';
 import { MastodonNetworkError } from './errors/MastodonNetworkError.js';
 import { MastodonReadTimeout } from './errors/MastodonReadTimeout.js';
 import { redact } from './errors/redact.js';
@@ -206,7 +207,9 @@ export class Stream implements StreamHandle {
         d.call('onAbort', error);
         if (!alive()) return;
         if (!o.runAsync) throw error;
-        if (!o.reconnectAsync || error.fatal) {
+        // (A MastodonIllegalArgumentError, discovery's refused downgrade, is fatal too: only the
+        // caller can change what makes it.)
+        if (!o.reconnectAsync || error.fatal || error instanceof MastodonIllegalArgumentError) {
           this.error = error;
           return;
         }

@@ -17,12 +17,12 @@ export const sseTransport = (c: ClientContext): Transport => ({
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
     if (token) headers.Authorization = 'Bearer ' + token;
     if (agent) headers['User-Agent'] = agent;
+    // Discovery is shared by every stream of the client and cannot itself be aborted, so it
+    // races the signal: close() must not wait for it. It rejects only with a MastodonError (a
+    // refused downgrade), which goes on as it is.
+    const url = (await Promise.race([c._base(), new Promise<never>((_, reject) => signal.addEventListener('abort', reject))])) + path;
     let res: Response;
-    let url: string | undefined;
     try {
-      // Discovery is shared by every stream of the client and cannot itself be aborted, so it
-      // races the signal: close() must not wait for it.
-      url = (await Promise.race([c._base(), new Promise<never>((_, reject) => signal.addEventListener('abort', reject))])) + path;
       // credentials: 'omit' because Mastodon answers `Access-Control-Allow-Origin: *` without
       // allow-credentials; cache: 'no-store' so no layer tries to keep an endless body.
       res = await c._fetch()(url, { headers, signal, credentials: 'omit', cache: 'no-store' });

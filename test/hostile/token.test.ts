@@ -3,31 +3,14 @@
  * cause chain, stacks, and what util.inspect (every depth, hidden properties too) and
  * JSON.stringify print of an error and of a handle.
  */
-import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Mastodon, MastodonMalformedEventError, MastodonNetworkError } from '../../src/index.js';
 import { record, until, useCleanup } from '../kit/index.js';
 import { answer, hostileServer, sse } from '../kit/hostile-server.js';
+import { shown } from '../kit/shown.js';
 
 const { keep } = useCleanup();
 const TOKEN = 'SECRET-7f3a9c-token';
-
-/** Everything the value shows, in one string: inspect (all depths, hidden), JSON, and each error of its cause chain. */
-function shown(x: unknown): string {
-  const parts = [inspect(x, { depth: Infinity, showHidden: true, getters: true }), safeJson(x)];
-  for (let e = x as { message?: unknown; stack?: unknown; cause?: unknown } | undefined, i = 0; e && typeof e == 'object' && i < 20; e = e.cause as typeof e, i++) {
-    parts.push(String(e.message), String(e.stack), safeJson(e), inspect(e, { depth: Infinity, showHidden: true }));
-    for (const k of Object.getOwnPropertyNames(e)) parts.push(String((e as Record<string, unknown>)[k]));
-  }
-  return parts.join('\n');
-}
-const safeJson = (x: unknown): string => {
-  try {
-    return JSON.stringify(x) ?? '';
-  } catch (e) {
-    return String(e);
-  }
-};
 
 describe('the token is in nothing the library shows', () => {
   it('a handle: console.log / util.inspect / JSON.stringify', async () => {
