@@ -14,7 +14,7 @@ export async function discoverStreamingBase(
   apiBaseUrl: string,
   fetchFn: typeof fetch,
   timeoutMs: number,
-): Promise<{ base: string; cache: boolean }> {
+): Promise<[base: string, cache: boolean]> {
   let answered = false;
   const read = async (path: string, pick: (json: any) => unknown): Promise<string | undefined> => {
     try {
@@ -30,5 +30,5 @@ export async function discoverStreamingBase(
   const base =
     (await read('/api/v2/instance', (j) => j?.configuration?.urls?.streaming)) ??
     (await read('/api/v1/instance', (j) => j?.urls?.streaming_api));
-  return { base: base ?? apiBaseUrl, cache: base !== undefined || answered };
+  return [base ?? apiBaseUrl, base !== undefined || answered];
 }

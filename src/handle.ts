@@ -59,7 +59,7 @@ export class Stream implements StreamHandle {
   declare error?: MastodonError;
   declare readonly done: Promise<void>;
   /** Runs the stream. Resolves when it ends; rejects only in blocking mode (`runAsync: false`). */
-  declare run: () => Promise<void>;
+  declare _run: () => Promise<void>;
   declare close: () => void;
   declare isAlive: () => boolean;
   declare isReceiving: () => boolean;
@@ -225,7 +225,7 @@ export class Stream implements StreamHandle {
       }
     };
 
-    this.run = () => {
+    this._run = () => {
       const signal = o.signal;
       // `online` means the network is back: whatever we are waiting for, try again now. Only for
       // a handle that reconnects: one that does not would end (or a blocking promise reject) for it.
