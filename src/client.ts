@@ -78,7 +78,7 @@ export abstract class Mastodon {
       _base: () =>
         (base ??= fixed
           ? Promise.resolve(streamingBaseFrom(fixed, 'https://') ?? fixed)
-          : discoverStreamingBase(apiBaseUrl, fetchFn(), timeoutMs).then((r) => (r.cache || (base = undefined), r.base))),
+          : discoverStreamingBase(apiBaseUrl, fetchFn(), timeoutMs).then(([found, cache]) => (cache || (base = undefined), found))),
       _o: options,
     };
   }
@@ -162,7 +162,7 @@ export abstract class Mastodon {
     const d = new Dispatcher(listener, spec);
     const c = this.#c;
     const stream = new Stream(spec, d, opts, c._o.accessToken, this._transportFor(c), this._gate(c, d, spec, opts));
-    return opts.runAsync ? (void stream.run(), stream) : stream.run();
+    return opts.runAsync ? (void stream._run(), stream) : stream._run();
   }
 
   /** @internal The transport of this client's streams. */

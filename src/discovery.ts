@@ -15,7 +15,7 @@ export async function discoverStreamingBase(
   apiBaseUrl: string,
   fetchFn: typeof fetch,
   timeoutMs: number,
-): Promise<{ base: string; cache: boolean }> {
+): Promise<[base: string, cache: boolean]> {
   let answered = false;
   const read = async (path: string, pick: (json: any) => unknown): Promise<string | undefined> => {
     try {
@@ -35,5 +35,5 @@ export async function discoverStreamingBase(
   // token would follow it unencrypted; `streamingBaseUrl` is the way to insist. (Both are
   // normalised: `https:` has an `s` where `http:` has its colon.)
   if (apiBaseUrl[4] == 's' && base?.[4] == ':') bad('streamingBaseUrl', 'set to stream without TLS');
-  return { base: base ?? apiBaseUrl, cache: base !== undefined || answered };
+  return [base ?? apiBaseUrl, base !== undefined || answered];
 }

@@ -55,7 +55,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   const moved = (): void => {
     posTimer ??= setTimer(() => {
       posTimer = undefined;
-      d.call('onPosition', position());
+      d._call('onPosition', position());
     }, 1000);
   };
 
@@ -76,12 +76,12 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         moved();
       }
     }
-    d.event(name, payload, stream);
+    d._event(name, payload, stream);
     return true;
   };
 
   const gap = (reason: CatchUpGap['reason'], gone: typeof missing, error?: MastodonError): void => {
-    d.call('onCatchUpGap', { ...gone[0]!, reason, missing: gone, error } satisfies CatchUpGap);
+    d._call('onCatchUpGap', { ...gone[0]!, reason, missing: gone, error } satisfies CatchUpGap);
   };
 
   /** A response body as text, at most 1 MiB of it (the caller aborts the request, so a refused rest is not read). */
@@ -168,22 +168,22 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   };
 
   return {
-    opened(reconnect) {
+    _opened(reconnect) {
       if (reconnect || resume) held ??= [];
       resume = false;
       if (busy) again = true;
       else void run();
     },
-    event(...e) {
+    _event(...e) {
       if (held) held.push(e);
       else deliver(...e);
     },
-    close() {
+    _close() {
       closed = true;
       held = undefined;
       ac?.abort();
       clock.clear(posTimer);
     },
-    position,
+    _position: position,
   };
 }
