@@ -169,7 +169,8 @@ export class WsTransport {
         m = toPayload('', '' + data);
         // Akkoma answers each message (for no listener): its error to an unsubscribe answers a
         // marker, its error to a subscribe (`bad_topic`, `unauthorized`) is a refusal, read as a 400.
-        if (m?.event == 'pleroma:respond') {
+        // (Strictly: `==` would coerce a hostile `event` object, whose `toString` may be no function: a TypeError.)
+        if (m?.event === 'pleroma:respond') {
           const r: any = toPayload('', m.payload);
           if (r?.result != 'error') return;
           m = { error: r.error, status: r.type == 'subscribe' && 400 };
