@@ -222,8 +222,8 @@ export class Stream implements StreamHandle {
             wake = resolve;
             timer = setTimer(resolve, wait);
           });
+          // (`wake` stays: calling it again resolves nothing, and only a waiting handle is woken.)
           clock.clear(timer);
-          wake = undefined;
         }
       }
     };

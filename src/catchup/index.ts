@@ -118,7 +118,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         let body: string;
         try {
           res = await fetchFn(`${api}${path}?${query}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name == 'notification' ? 80 : 40}`, { headers, signal: c.signal });
-          budget.left(res.headers.get('x-ratelimit-remaining'));
+          budget._left(res.headers.get('x-ratelimit-remaining'));
           body = await read(res, path);
         } finally {
           clock.clear(timer);
