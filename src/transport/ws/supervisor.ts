@@ -286,8 +286,9 @@ export class WsTransport {
         else {
           // Marks the socket as on its way until the real one exists.
           const me = (ws = {});
-          // No cause: a runtime's message may quote the URL or the subprotocol, and so the token.
-          open(me).catch(() => ws === me && drop(unreachable()));
+          // A MastodonError (a refused downgrade) as it is; otherwise no cause: a runtime's message
+          // may quote the URL or the subprotocol, and so the token.
+          open(me).catch((e) => ws === me && drop(e instanceof MastodonError ? e : unreachable()));
         }
       });
   }
