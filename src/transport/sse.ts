@@ -31,7 +31,8 @@ export const sseTransport = (c: ClientContext): Transport => ({
       // ← ENOTFOUND, ECONNREFUSED, a certificate error); other runtimes throw it directly.
       throw new MastodonNetworkError(`Connection to ${url} failed (${(cause as Error).cause ?? cause})`, { cause });
     }
-    if (res.status != 200) throw await errorFromResponse(res, path);
+    // A refusal's body is only for the message: it gets the read timeout, not requestTimeoutSec.
+    if (res.status != 200) throw await errorFromResponse(res, path, o.timeoutSec * 1000);
     const type = res.headers.get('content-type');
     // Compared as RFC 9110 says: case-insensitive, parameters ignored (one anchored pass; the
     // runtime has trimmed the value).

@@ -221,14 +221,15 @@ export class WsTransport {
       const path = ssePath(sub!._spec);
       const token = o.accessToken;
       const ac = (probing = abortController());
-      const t = setTimer(() => ac.abort(), sub!._o.timeoutSec * 1000);
+      const ms = sub!._o.timeoutSec * 1000;
+      const t = setTimer(() => ac.abort(), ms);
       try {
         const res = await c._fetch()(base + path, {
           headers: token ? { Authorization: 'Bearer ' + token } : {},
           credentials: 'omit',
           signal: ac.signal,
         });
-        if (res.status == 401 || res.status == 429) return await errorFromResponse(res, path);
+        if (res.status == 401 || res.status == 429) return await errorFromResponse(res, path, ms);
         void res.body?.cancel().catch(() => {});
       } catch {
         // unreachable: a network failure, or timed out
