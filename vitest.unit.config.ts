@@ -10,6 +10,8 @@ const slow = [
   'test/package-quality.test.ts',
   'test/install.test.ts',
   'test/catchup/extension-restart.test.ts',
+  'test/catchup/extension-matrix.test.ts',
+  'test/dashboard-resume.test.ts',
 ];
 
 type Project = { test?: { exclude?: string[] } };

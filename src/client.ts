@@ -88,7 +88,7 @@ export abstract class Mastodon {
       };
       // Its answer is forgotten once it resolves when it may not be cached (it fell back).
       const p: Promise<string> = discoverStreamingBase(apiBaseUrl, fetchFn(), timeoutMs, ac.signal)
-        .then((r) => (r.cache || base != p || (base = undefined), r.base))
+        .then(([found, cache]) => (cache || base != p || (base = undefined), found))
         .finally(() => (stop = undefined));
       return p;
     };
@@ -199,7 +199,7 @@ export abstract class Mastodon {
     const d = new Dispatcher(listener, spec);
     const c = this.#c;
     const stream = new Stream(spec, d, opts, c._o.accessToken, this._transportFor(c), this._gate(c, d, spec, opts));
-    return opts.runAsync ? (void stream.run(), stream) : stream.run();
+    return opts.runAsync ? (void stream._run(), stream) : stream._run();
   }
 
   /** @internal The transport of this client's streams. */

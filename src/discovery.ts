@@ -19,7 +19,7 @@ export async function discoverStreamingBase(
   fetchFn: typeof fetch,
   timeoutMs: number,
   signal: AbortSignal,
-): Promise<{ base: string; cache: boolean }> {
+): Promise<[base: string, cache: boolean]> {
   let answered = false;
   const read = async (path: string, pick: (json: any) => unknown): Promise<string | undefined> => {
     const [s, stop] = deadline(timeoutMs, signal);
@@ -39,5 +39,5 @@ export async function discoverStreamingBase(
     (await read('/api/v1/instance', (j) => j?.urls?.streaming_api));
   // (Both are normalised: `https:` has an `s` where `http:` has its colon.)
   if (apiBaseUrl[4] == 's' && base?.[4] == ':') bad('streamingBaseUrl', 'set to stream without TLS');
-  return { base: base ?? apiBaseUrl, cache: base !== undefined || answered };
+  return [base ?? apiBaseUrl, base !== undefined || answered];
 }

@@ -34,12 +34,12 @@ export type HandleState = 'connecting' | 'open' | 'waiting' | 'closed';
  */
 export interface EventGate {
   /** A connection opened; `reconnect` is false for the first one of the handle. */
-  opened(reconnect: boolean): void;
+  _opened(reconnect: boolean): void;
   /** A live event. */
-  event(name: string, payload: unknown, stream?: StreamName): void;
+  _event(name: string, payload: unknown, stream?: StreamName): void;
   /** The handle stopped for good. */
-  close(): void;
-  position(): StreamPosition;
+  _close(): void;
+  _position(): StreamPosition;
 }
 
 /** Marks a failure after which the reconnect is immediate and is no failure of the server's. */
@@ -60,7 +60,7 @@ export class Stream implements StreamHandle {
   declare error?: MastodonError;
   declare readonly done: Promise<void>;
   /** Runs the stream. Resolves when it ends; rejects only in blocking mode (`runAsync: false`). */
-  declare run: () => Promise<void>;
+  declare _run: () => Promise<void>;
   declare close: () => void;
   declare isAlive: () => boolean;
   declare isReceiving: () => boolean;
@@ -92,7 +92,7 @@ export class Stream implements StreamHandle {
     const alive = (this.isAlive = () => this.state != 'closed');
 
     // (`last` is 0 until bytes came: now − 0 is past any timeout.)
-    this.position = () => gate?.position();
+    this.position = () => gate?._position();
 
     this.isReceiving = () => this.state == 'open' && clock.now() - last < o.timeoutSec * 1000;
 
@@ -144,7 +144,7 @@ export class Stream implements StreamHandle {
         if (!alive()) return;
         this.state = 'open';
         opened = clock.now();
-        gate?.opened(reconnect);
+        gate?._opened(reconnect);
         reconnect = true;
       },
       _activity: () => {
@@ -155,20 +155,20 @@ export class Stream implements StreamHandle {
       // delivered (and its position() move past it).
       // (No stream: the dispatcher's own `forStream`.)
       _event: (name, payload, stream) => {
-        if (alive()) (gate ?? d).event(name, payload, stream);
+        if (alive()) (gate ?? d)._event(name, payload, stream);
       },
-      _heartbeat: () => d.call('handleHeartbeat'),
+      _heartbeat: () => d._call('handleHeartbeat'),
     };
 
     const close = (this.close = () => {
       if (!alive()) return;
       this.state = 'closed';
-      d.active = false;
+      d._active = false;
       attempt?.abort();
       wake?.();
       clock.clear(timer);
       off.abort();
-      gate?.close();
+      gate?._close();
       resolveDone();
     });
 
@@ -204,7 +204,7 @@ export class Stream implements StreamHandle {
         }
         // No error leaves with the token in it (a server may echo it; a runtime may quote a header).
         redact(error, token);
-        d.call('onAbort', error);
+        d._call('onAbort', error);
         if (!alive()) return;
         if (!o.runAsync) throw error;
         // (A MastodonIllegalArgumentError, discovery's refused downgrade, is fatal too: only the
@@ -222,13 +222,13 @@ export class Stream implements StreamHandle {
             wake = resolve;
             timer = setTimer(resolve, wait);
           });
+          // (`wake` stays: calling it again resolves nothing, and only a waiting handle is woken.)
           clock.clear(timer);
-          wake = undefined;
         }
       }
     };
 
-    this.run = () => {
+    this._run = () => {
       const signal = o.signal;
       // `online` means the network is back: whatever we are waiting for, try again now. Only for
       // a handle that reconnects: one that does not would end (or a blocking promise reject) for it.

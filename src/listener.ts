@@ -168,17 +168,17 @@ export const methodNameFor = (event: string): string | null => {
  */
 export class Dispatcher {
   /** Cleared by `close()`: from then on no listener method runs. */
-  active = true;
-  /** Frozen: a listener that mutates the array it is given cannot change the stream (the next reconnect's URL is made from it). */
-  declare readonly forStream: StreamName;
+  _active = true;
   /** Calls `listener[method](...args)` with exactly those arguments if it is a function; returns whether it was. */
-  declare call: (method: string, ...args: unknown[]) => boolean;
+  declare _call: (method: string, ...args: unknown[]) => boolean;
   /**
    * Delivers one event: `onAnyEvent` first, then its own method or `onUnknownEvent`. An event
    * without payload (`filters_changed`) calls its method with no argument. A name that is not a
-   * string (a WebSocket message can say `"event": ["update"]`) is no event.
+   * string (a WebSocket message can say `"event": ["update"]`) is no event. No `stream`: the
+   * dispatcher's own, frozen (a listener that mutates the array it is given cannot change the
+   * stream: the next reconnect's URL is made from it).
    */
-  declare event: (name: string, payload: unknown, stream?: StreamName) => void;
+  declare _event: (name: string, payload: unknown, stream?: StreamName) => void;
 
   constructor(listener: Listener, forStream: StreamName) {
     const report = (err: unknown, method: string): void => reportError(`mastodon-streaming: ${method} threw`, err);
@@ -197,9 +197,9 @@ export class Dispatcher {
     const failed = (err: unknown, method: string): void => {
       if (!run('onListenerError', [err, method], (inner) => report(inner, method))) report(err, method);
     };
-    const call = (this.call = (method, ...args) => !this.active || run(method, args, failed));
-    const all = (this.forStream = Object.freeze(forStream));
-    this.event = (name, payload, stream = all) => {
+    const call = (this._call = (method, ...args) => !this._active || run(method, args, failed));
+    const all = Object.freeze(forStream);
+    this._event = (name, payload, stream = all) => {
       if (typeof name != 'string') return;
       call('onAnyEvent', name, payload, stream);
       const m = methodNameFor(name);

@@ -21,7 +21,7 @@ const NOT_HERE = 'Not in mastodon-streaming/sse: ';
 export class Mastodon extends Client {
   /** @internal */
   protected _transportFor(c: ClientContext): Transport {
-    if (this.transport === 'websocket') throw new MastodonIllegalArgumentError(NOT_HERE + "transport: 'websocket'");
+    if (this.transport == 'websocket') throw new MastodonIllegalArgumentError(NOT_HERE + "transport: 'websocket'");
     return sseTransport(c);
   }
 

@@ -12,7 +12,7 @@ export interface RestBudget {
   /** How long the next request must wait, in ms; books its slot. */
   (): number;
   /** What the server said of the allowance (`X-RateLimit-Remaining`), on every answer. */
-  left(remaining: string | null): unknown;
+  _left(remaining: string | null): unknown;
 }
 
 /**
@@ -34,6 +34,6 @@ export const restBudget = (): RestBudget => {
     next += EVERY;
     return free-- > 0 ? 0 : Math.max(0, wait);
   };
-  budget.left = (remaining: string | null) => remaining && (free = +remaining - RESERVE);
+  budget._left = (remaining: string | null) => remaining && (free = +remaining - RESERVE);
   return budget;
 };

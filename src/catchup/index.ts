@@ -56,7 +56,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   const moved = (): void => {
     posTimer ??= setTimer(() => {
       posTimer = undefined;
-      d.call('onPosition', position());
+      d._call('onPosition', position());
     }, 1000);
   };
 
@@ -77,12 +77,12 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         moved();
       }
     }
-    d.event(name, payload, stream);
+    d._event(name, payload, stream);
     return true;
   };
 
   const gap = (reason: CatchUpGap['reason'], gone: typeof missing, error?: MastodonError): void => {
-    d.call('onCatchUpGap', { ...gone[0]!, reason, missing: gone, error } satisfies CatchUpGap);
+    d._call('onCatchUpGap', { ...gone[0]!, reason, missing: gone, error } satisfies CatchUpGap);
   };
 
   /**
@@ -114,7 +114,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         let body: string;
         try {
           res = await fetchFn(`${api}${path}?${query}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name == 'notification' ? 80 : 40}`, { headers, signal });
-          budget.left(res.headers.get('x-ratelimit-remaining'));
+          budget._left(res.headers.get('x-ratelimit-remaining'));
           body = await readText(res, path, ms);
         } finally {
           stop();
@@ -163,22 +163,22 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   };
 
   return {
-    opened(reconnect) {
+    _opened(reconnect) {
       if (reconnect || resume) held ??= [];
       resume = false;
       if (busy) again = true;
       else void run();
     },
-    event(...e) {
+    _event(...e) {
       if (held) held.push(e);
       else deliver(...e);
     },
-    close() {
+    _close() {
       closed = true;
       held = undefined;
       ac?.abort();
       clock.clear(posTimer);
     },
-    position,
+    _position: position,
   };
 }

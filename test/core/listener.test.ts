@@ -24,7 +24,7 @@ describe('dispatch rule', () => {
   it('some.new_event → onSomeNewEvent; onAnyEvent first, with forStream', () => {
     const r = record(['onAnyEvent', 'onSomeNewEvent', 'onUnknownEvent']);
     const d = new Dispatcher(r.listener, ['hashtag', 'cats']);
-    d.event('some.new_event', { x: 1 });
+    d._event('some.new_event', { x: 1 });
     expect(r.calls).toEqual([
       ['onAnyEvent', 'some.new_event', { x: 1 }, ['hashtag', 'cats']],
       ['onSomeNewEvent', { x: 1 }],
@@ -34,10 +34,10 @@ describe('dispatch rule', () => {
   it('an event named abort (or any_event, unknown_event) reaches onUnknownEvent, never the machinery', () => {
     const r = record(['onAnyEvent', 'onAbort', 'onUnknownEvent', 'onListenerError']);
     const d = new Dispatcher(r.listener, ['user']);
-    d.event('abort', { a: 1 });
-    d.event('any_event', '2');
-    d.event('unknown_event', '3');
-    d.event('listener_error', '4');
+    d._event('abort', { a: 1 });
+    d._event('any_event', '2');
+    d._event('unknown_event', '3');
+    d._event('listener_error', '4');
     expect(r.calls).toEqual([
       ['onAnyEvent', 'abort', { a: 1 }, ['user']],
       ['onUnknownEvent', 'abort', { a: 1 }],
@@ -53,8 +53,8 @@ describe('dispatch rule', () => {
   it('onAnyEvent also for unknown events; a listener without the method gets onUnknownEvent', () => {
     const r = record(['onAnyEvent', 'onUnknownEvent']);
     const d = new Dispatcher(r.listener, ['user']);
-    d.event('update', { id: '1' });
-    d.event('delete', '2');
+    d._event('update', { id: '1' });
+    d._event('delete', '2');
     expect(r.calls).toEqual([
       ['onAnyEvent', 'update', { id: '1' }, ['user']],
       ['onUnknownEvent', 'update', { id: '1' }],
@@ -67,8 +67,8 @@ describe('dispatch rule', () => {
     const r = record(['onFiltersChanged', 'onUnknownEvent']);
     const l = Object.assign(r.listener, { onNotAMethod: 'string' }) as Listener;
     const d = new Dispatcher(l, ['user']);
-    d.event('filters_changed', undefined);
-    d.event('not_a_method', {});
+    d._event('filters_changed', undefined);
+    d._event('not_a_method', {});
     expect(r.calls).toEqual([['onFiltersChanged'], ['onUnknownEvent', 'not_a_method', {}]]);
   });
 
@@ -84,19 +84,19 @@ describe('dispatch rule', () => {
       }
     }
     const d = new Dispatcher(new L(), ['user']);
-    d.event('update', { id: '1' });
-    d.event('blahblah', {});
-    d.event('unheard.of', {}); // the default onUnknownEvent: a no-op
+    d._event('update', { id: '1' });
+    d._event('blahblah', {});
+    d._event('unheard.of', {}); // the default onUnknownEvent: a no-op
     expect(got).toEqual([['me', { id: '1' }], ['blah', 'me', {}]]);
   });
 
   it('an inactive dispatcher (closed handle) calls nothing', () => {
     const r = record(['onUpdate', 'handleHeartbeat', 'onAbort', 'onAnyEvent']);
     const d = new Dispatcher(r.listener, ['user']);
-    d.active = false;
-    d.event('update', {});
-    d.call('handleHeartbeat');
-    d.call('onAbort', new Error('x'));
+    d._active = false;
+    d._event('update', {});
+    d._call('handleHeartbeat');
+    d._call('onAbort', new Error('x'));
     expect(r.calls).toEqual([]);
   });
 });
@@ -125,21 +125,21 @@ describe('CallbackStreamListener', () => {
     const d = new Dispatcher(l, ['user']);
     const local = { id: '1', account: { acct: 'alice' } };
     const remote = { id: '2', account: { acct: 'bob@remote.example' } };
-    d.event('update', local);
-    d.event('update', remote);
-    d.event('status.update', remote);
-    d.event('delete', '3');
-    d.event('notification', { id: '4' });
-    d.event('conversation', { id: '5' });
-    d.event('filters_changed', undefined);
-    d.event('announcement', { id: '6' });
-    d.event('announcement.reaction', { name: 'x', count: 1, announcement_id: '6' });
-    d.event('announcement.delete', '6');
-    d.event('encrypted_message', { e: 1 });
-    d.event('weird.thing', { w: 1 });
-    d.call('handleHeartbeat');
+    d._event('update', local);
+    d._event('update', remote);
+    d._event('status.update', remote);
+    d._event('delete', '3');
+    d._event('notification', { id: '4' });
+    d._event('conversation', { id: '5' });
+    d._event('filters_changed', undefined);
+    d._event('announcement', { id: '6' });
+    d._event('announcement.reaction', { name: 'x', count: 1, announcement_id: '6' });
+    d._event('announcement.delete', '6');
+    d._event('encrypted_message', { e: 1 });
+    d._event('weird.thing', { w: 1 });
+    d._call('handleHeartbeat');
     const err = new Error('boom');
-    d.call('onAbort', err);
+    d._call('onAbort', err);
     const nonAny = calls.filter((c) => c[0] !== 'any');
     expect(nonAny).toEqual([
       ['update', local],
@@ -168,9 +168,9 @@ describe('CallbackStreamListener', () => {
   it('localUpdateHandler alone: only accts without @; an update without account is local', () => {
     const got: unknown[] = [];
     const d = new Dispatcher(new CallbackStreamListener({ localUpdateHandler: (s) => got.push(s.id) }), ['public:local']);
-    d.event('update', { id: 'a', account: { acct: 'x@y' } });
-    d.event('update', { id: 'b', account: { acct: 'x' } });
-    d.event('update', { id: 'c' });
+    d._event('update', { id: 'a', account: { acct: 'x@y' } });
+    d._event('update', { id: 'b', account: { acct: 'x' } });
+    d._event('update', { id: 'c' });
     expect(got).toEqual(['b', 'c']);
   });
 
@@ -178,10 +178,10 @@ describe('CallbackStreamListener', () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
       const d = new Dispatcher(new CallbackStreamListener(), ['user']);
-      expect(d.event('update', { id: '1' })).toBeUndefined();
-      expect(d.event('x', {})).toBeUndefined();
-      expect(d.call('handleHeartbeat')).toBe(true);
-      expect(d.call('onAbort', new Error('gone'))).toBe(true);
+      expect(d._event('update', { id: '1' })).toBeUndefined();
+      expect(d._event('x', {})).toBeUndefined();
+      expect(d._call('handleHeartbeat')).toBe(true);
+      expect(d._call('onAbort', new Error('gone'))).toBe(true);
       // Nothing was reported as a listener error (a missing handler is not an error).
       expect(errors).not.toHaveBeenCalled();
     } finally {
@@ -219,8 +219,8 @@ describe('a throwing listener', () => {
       },
     });
     const d = new Dispatcher(r.listener, ['user']);
-    d.call('handleHeartbeat');
-    d.event('delete', '9');
+    d._call('handleHeartbeat');
+    d._event('delete', '9');
     expect(r.calls).toEqual([['handleHeartbeat'], ['onDelete', '9']]);
     expect(spy.mock.calls).toEqual([['mastodon-streaming: handleHeartbeat threw', boom]]);
   });
@@ -239,7 +239,7 @@ describe('a throwing listener', () => {
       },
       ['user'],
     );
-    d.event('update', {});
+    d._event('update', {});
     expect(spy.mock.calls).toEqual([['mastodon-streaming: onUpdate threw', inner]]);
   });
 

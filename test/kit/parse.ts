@@ -16,7 +16,7 @@ export function feedParser(
   forStream: readonly string[] = ['user'],
 ): { error?: unknown; fed: number } {
   const d = new Dispatcher(listener, forStream);
-  const feed = createSseParser({ event: (n, data) => d.event(n, toPayload(n, data)), heartbeat: () => d.call('handleHeartbeat') }, maxEventBytes);
+  const feed = createSseParser({ event: (n, data) => d._event(n, toPayload(n, data)), heartbeat: () => d._call('handleHeartbeat') }, maxEventBytes);
   let fed = 0;
   try {
     for (const c of chunks) {
@@ -24,7 +24,7 @@ export function feedParser(
       fed++;
     }
   } catch (error) {
-    d.call('onAbort', error as Error);
+    d._call('onAbort', error as Error);
     return { error, fed };
   }
   return { fed };

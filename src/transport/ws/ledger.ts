@@ -63,8 +63,12 @@ export const frame = (type: string, [stream, param]: StreamSpec): string =>
 const MARKER = frame('unsubscribe', ['ping'] as unknown as StreamSpec);
 const LIST_MARKER = frame('unsubscribe', ['list', '0']);
 
-/** `['hashtag', 'Cats']` → `hashtag,cats`: hashtags compared the way the server normalises them. */
-export const keyOf = (stream: unknown): string => String(stream).normalize('NFKC').toLowerCase();
+/**
+ * `['hashtag', 'Cats']` → `["hashtag","cats"]`: hashtags compared the way the server normalises
+ * them. JSON, not `String()`: a server's `stream` may be any JSON value, and `String()` of an
+ * object whose `toString` is no function throws.
+ */
+export const keyOf = (stream: unknown): string => (JSON.stringify(stream) ?? '').normalize('NFKC').toLowerCase();
 
 type Entry = [string, [StreamSpec, State]];
 

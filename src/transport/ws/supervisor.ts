@@ -170,10 +170,12 @@ export class WsTransport {
         m = toPayload('', '' + data);
         // Akkoma answers each message (for no listener): its error to an unsubscribe answers a
         // marker, its error to a subscribe (`bad_topic`, `unauthorized`) is a refusal, read as a 400.
-        if (m?.event == 'pleroma:respond') {
+        // (=== everywhere a server value meets a string: `==` would convert an object, and one
+        // whose `toString` is no function throws.)
+        if (m?.event === 'pleroma:respond') {
           const r: any = toPayload('', m.payload);
-          if (r?.result != 'error') return;
-          m = { error: r.error, status: r.type == 'subscribe' && 400 };
+          if (r?.result !== 'error') return;
+          m = { error: r.error, status: r.type === 'subscribe' && 400 };
         }
       } catch (err) {
         return drop(err as MastodonError);
@@ -184,8 +186,9 @@ export class WsTransport {
       if (typeof error == 'string') {
         // A marker's answer has no status; a refused subscribe has one.
         // (An answer proves the socket answers markers: not `mute`.)
-        const blamed = m.status ? book._refused(error) : (mute = book._answered());
-        if (blamed) err = refusal('Subscribe to ' + blamed[1][0].join(' '), m.status, error);
+        const status = m.status;
+        const blamed = typeof status == 'number' && status ? book._refused(error) : (mute = book._answered());
+        if (blamed) err = refusal('Subscribe to ' + blamed[1][0].join(' '), status, error);
         to = blamed?.[0];
       } else if (typeof m?.event == 'string') {
         const e = book._on.get((to = keyOf(m.stream)));
