@@ -2,43 +2,20 @@
 // token goes, subscribe errors, keepalive.
 import { describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { FakeClock, until, useFakeMastodon, type FakeMastodon } from './kit/index.js';
-import { Mastodon, MastodonMalformedEventError, MastodonNetworkError, type Listener, type MastodonOptions, type StreamHandle } from '../src/index.js';
+import { FakeClock, record, until, useFakeMastodon, type FakeMastodon } from './kit/index.js';
+import { StandardLikeWebSocket } from './kit/standard-websocket.js';
+import { Mastodon, MastodonMalformedEventError, MastodonNetworkError, type MastodonOptions, type StreamHandle } from '../src/index.js';
 
 const { start, keep } = useFakeMastodon();
 
 const fast = { runAsync: true as const, reconnectAsync: true, reconnectAsyncWaitSec: 0.05, timeoutSec: 5 };
 
-/**
- * A WebSocket as a browser has it: `(url, protocols)` only, no headers, no `on`, no pings;
- * a refused upgrade shows only as close code 1006.
- */
-class BrowserLikeWebSocket {
+/** The kit's standard-like WebSocket (no headers, no pings shown, 1006 for a refusal) that records its URLs. */
+class BrowserLikeWebSocket extends StandardLikeWebSocket {
   static urls: string[] = [];
-  onopen: ((e: unknown) => void) | null = null;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onclose: ((e: { code: number }) => void) | null = null;
-  onerror: ((e: unknown) => void) | null = null;
-  private readonly ws: WebSocket;
   constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols);
     BrowserLikeWebSocket.urls.push(url);
-    this.ws = new WebSocket(url, protocols);
-    this.ws.onopen = () => this.onopen?.({});
-    this.ws.onmessage = (e) => this.onmessage?.({ data: String(e.data) });
-    this.ws.onerror = () => this.onerror?.({});
-    this.ws.onclose = (e) => this.onclose?.({ code: e.code });
-  }
-  get readyState() {
-    return this.ws.readyState;
-  }
-  get bufferedAmount() {
-    return this.ws.bufferedAmount;
-  }
-  send(data: string) {
-    this.ws.send(data);
-  }
-  close() {
-    this.ws.close();
   }
 }
 
@@ -50,14 +27,8 @@ const sent = (f: FakeMastodon) => f.wsMessages.map((m) => m.message);
 const MARKER = { type: 'unsubscribe', stream: 'ping' };
 const LIST_MARKER = { type: 'unsubscribe', stream: 'list', list: '0' };
 
-function recorder() {
-  const calls: unknown[][] = [];
-  const listener: Listener = {
-    onUpdate: (s) => calls.push(['update', s.id]),
-    onAbort: (err) => calls.push(['abort', err]),
-  };
-  return { calls, listener };
-}
+/** The kit's recorder, for updates and aborts; `brief()` reads `['update', id]`, `['abort', error]`. */
+const recorder = () => record(['onUpdate', 'onAbort']);
 
 describe('WebSocket transport', () => {
   test('streams of one client share one socket; the subscribes that are due go out together', async () => {
@@ -80,8 +51,8 @@ describe('WebSocket transport', () => {
     await until(() => handles.every((h) => h.isReceiving()));
     expect(sent(f)).toHaveLength(4);
     const s = f.postStatus({ lists: ['12'], media: 1 });
-    await until(() => user.calls.length && local.calls.length && list.calls.length);
-    expect([user.calls, local.calls, list.calls]).toEqual([[['update', s.id]], [['update', s.id]], [['update', s.id]]]);
+    await until(() => user.brief().length && local.brief().length && list.brief().length);
+    expect([user.brief(), local.brief(), list.brief()]).toEqual([[['update', s.id]], [['update', s.id]], [['update', s.id]]]);
   });
 
   test('forty hashtags: one batch of subscribes, all receiving after it settles', async () => {
@@ -99,9 +70,9 @@ describe('WebSocket transport', () => {
     expect(t[39]! - t[0]!).toBeLessThan(5000);
     await until(() => handles.every((h) => h.isReceiving()));
     const s = f.postStatus({ tags: ['tag7', 'tag31'] });
-    await until(() => recs[7]!.calls.length && recs[31]!.calls.length);
-    expect(recs.map((r) => r.calls.length)).toEqual(tags.map((_, i) => (i == 7 || i == 31 ? 1 : 0)));
-    expect(recs[31]!.calls).toEqual([['update', s.id]]);
+    await until(() => recs[7]!.brief().length && recs[31]!.brief().length);
+    expect(recs.map((r) => r.brief().length)).toEqual(tags.map((_, i) => (i == 7 || i == 31 ? 1 : 0)));
+    expect(recs[31]!.brief()).toEqual([['update', s.id]]);
   });
 
   test('Node 20 with ws: the token goes in the Authorization header, nowhere else', async () => {
@@ -127,8 +98,8 @@ describe('WebSocket transport', () => {
     expect(BrowserLikeWebSocket.urls).toEqual([f.streamingUrl.replace('http', 'ws') + '/api/v1/streaming']);
     await until(() => h.isReceiving(), { what: 'the subscribe to be settled' });
     const s = f.postStatus();
-    await until(() => r.calls.length);
-    expect(r.calls).toEqual([['update', s.id]]);
+    await until(() => r.brief().length);
+    expect(r.brief()).toEqual([['update', s.id]]);
   });
 
   test('tokenInQuery puts the token in ?access_token= and in no header', async () => {
@@ -150,7 +121,7 @@ describe('WebSocket transport', () => {
     expect((err as MastodonNetworkError).fatal).toBe(true);
     expect((err as MastodonNetworkError).serverMessage).toBe('Invalid access token');
     expect((err as Error).message).toBe('/api/v1/streaming/user answered 401: Invalid access token');
-    expect(r.calls).toEqual([['abort', err]]);
+    expect(r.brief()).toEqual([['abort', err]]);
     const probe = f.requests.find((q) => q.url === '/api/v1/streaming/user' && q.headers.upgrade === undefined);
     expect(probe?.headers.authorization).toBe('Bearer bad-token');
   });
@@ -162,8 +133,8 @@ describe('WebSocket transport', () => {
     const h = keep(client(f, { WebSocket: BrowserLikeWebSocket }).streamUser(r.listener, fast));
     await f.waitForSubscriptions(1);
     await until(() => h.isReceiving());
-    expect(r.calls).toHaveLength(1);
-    const e = r.calls[0]![1] as MastodonNetworkError;
+    expect(r.brief()).toHaveLength(1);
+    const e = r.brief()[0]![1] as MastodonNetworkError;
     expect([e.message, e.fatal, e.status]).toEqual([`Could not connect to ${f.streamingUrl}/api/v1/streaming`, false, undefined]);
   });
 
@@ -192,9 +163,9 @@ describe('WebSocket transport', () => {
     ]);
     await until(() => ha.isReceiving() && hb.isReceiving());
     const s = f.postStatus({ tags: ['cats'] });
-    await until(() => a.calls.length === 2 && b.calls.length === 2);
-    expect(a.calls[1]).toEqual(['update', s.id]);
-    expect(b.calls[1]).toEqual(['update', s.id]);
+    await until(() => a.brief().length === 2 && b.brief().length === 2);
+    expect(a.brief()[1]).toEqual(['update', s.id]);
+    expect(b.brief()[1]).toEqual(['update', s.id]);
   });
 
   test('a failing subscribe (a list the user does not own) ends only its handle', async () => {
@@ -214,8 +185,8 @@ describe('WebSocket transport', () => {
       { type: 'subscribe', stream: 'hashtag', tag: 'cats' },
       LIST_MARKER,
     ]);
-    expect(list.calls).toHaveLength(1);
-    const err = list.calls[0]![1] as MastodonNetworkError;
+    expect(list.brief()).toHaveLength(1);
+    const err = list.brief()[0]![1] as MastodonNetworkError;
     expect(err).toBeInstanceOf(MastodonNetworkError);
     expect([err.message, err.status, err.fatal, err.serverMessage]).toEqual([
       'Subscribe to list 99 answered 401: Not authorized to stream this list', 401, true, 'Not authorized to stream this list',
@@ -223,9 +194,9 @@ describe('WebSocket transport', () => {
     await f.waitForSubscriptions(2);
     await until(() => hu.isReceiving() && ht.isReceiving());
     const s = f.postStatus({ tags: ['cats'] });
-    await until(() => user.calls.length && tag.calls.length);
-    expect(user.calls).toEqual([['update', s.id]]);
-    expect(tag.calls).toEqual([['update', s.id]]);
+    await until(() => user.brief().length && tag.brief().length);
+    expect(user.brief()).toEqual([['update', s.id]]);
+    expect(tag.brief()).toEqual([['update', s.id]]);
     expect([hu.isAlive(), hl.isAlive(), ht.isAlive()]).toEqual([true, false, true]);
     expect(f.wsConnections()).toBe(1);
   });
@@ -250,12 +221,12 @@ describe('WebSocket transport', () => {
       { type: 'subscribe', stream: 'list', list: '99' },
       LIST_MARKER,
     ]);
-    expect(l98.calls.map(([kind, e]) => [kind, (e as Error).message])).toEqual([['abort', 'Subscribe to list 98 answered 401: Not authorized to stream this list']]);
-    expect(l99.calls.map(([kind, e]) => [kind, (e as Error).message])).toEqual([['abort', 'Subscribe to list 99 answered 401: Not authorized to stream this list']]);
+    expect(l98.brief().map(([kind, e]) => [kind, (e as Error).message])).toEqual([['abort', 'Subscribe to list 98 answered 401: Not authorized to stream this list']]);
+    expect(l99.brief().map(([kind, e]) => [kind, (e as Error).message])).toEqual([['abort', 'Subscribe to list 99 answered 401: Not authorized to stream this list']]);
     await until(() => hu.isReceiving());
     const s = f.postStatus();
-    await until(() => user.calls.length);
-    expect(user.calls).toEqual([['update', s.id]]);
+    await until(() => user.brief().length);
+    expect(user.brief()).toEqual([['update', s.id]]);
     expect([hu.isAlive(), h98.isAlive(), h99.isAlive()]).toEqual([true, false, false]);
   });
 
@@ -285,9 +256,9 @@ describe('WebSocket transport', () => {
     hu.close();
     await f.waitFor(() => f.subscriptions() === 1);
     const s = f.postStatus({ tags: ['cats'] });
-    await until(() => b.calls.length);
-    expect(b.calls).toEqual([['update', s.id]]);
-    expect(a.calls).toEqual([]);
+    await until(() => b.brief().length);
+    expect(b.brief()).toEqual([['update', s.id]]);
+    expect(a.brief()).toEqual([]);
     hb.close();
     await until(() => f.wsConnections() === 0);
   });
@@ -353,8 +324,8 @@ describe('WebSocket transport', () => {
     // The server stops answering (no server pings: wsPingMs 0): the socket is silent.
     f.stall();
     await f.waitFor(() => wsUpgrades(f).length === 2, { timeoutMs: 3000 });
-    expect(a.calls.map((c) => (c[1] as Error).name)).toEqual(['MastodonReadTimeout']);
-    expect(b.calls.map((c) => (c[1] as Error).name)).toEqual(['MastodonReadTimeout']);
+    expect(a.brief().map((c) => (c[1] as Error).name)).toEqual(['MastodonReadTimeout']);
+    expect(b.brief().map((c) => (c[1] as Error).name)).toEqual(['MastodonReadTimeout']);
     await until(() => f.subscriptions() === 2 && f.wsConnections() === 1);
   });
 

@@ -31,6 +31,8 @@ export interface Recorder {
   names(): string[];
   /** The errors passed to onAbort. */
   aborts(): Error[];
+  /** The calls without heartbeats, short: `['update', status.id]`, `['abort', error]`, else `['delete', payload]` … */
+  brief(): unknown[][];
 }
 
 /**
@@ -57,5 +59,12 @@ export function record(
     events: () => calls.filter((c) => c[0] !== 'handleHeartbeat'),
     names: () => calls.map((c) => c[0]),
     aborts: () => calls.filter((c) => c[0] === 'onAbort').map((c) => c[1] as Error),
+    brief: () =>
+      calls
+        .filter((c) => c[0] !== 'handleHeartbeat')
+        .map(([m, x]) => {
+          const name = m[2]!.toLowerCase() + m.slice(3);
+          return [name, name === 'update' ? (x as { id: string }).id : x];
+        }),
   };
 }

@@ -3,9 +3,9 @@
 // Issue 12, "Tests that prove it".
 import { afterEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { FakeClock, sleep, until, useFakeMastodon, type FakeMastodon } from '../kit/index.js';
+import { FakeClock, record, sleep, until, useFakeMastodon, type FakeMastodon } from '../kit/index.js';
 import { latencyProxy, type LatencyProxy } from '../kit/latency-proxy.js';
-import { Mastodon, MastodonNetworkError, type Listener, type MastodonOptions } from '../../src/index.js';
+import { Mastodon, MastodonNetworkError, type MastodonOptions } from '../../src/index.js';
 import { clock as platformClock } from '../../src/platform.js';
 import { StandardLikeWebSocket } from '../kit/standard-websocket.js';
 
@@ -19,14 +19,8 @@ const client = (f: FakeMastodon, url: string, o: Partial<MastodonOptions> = {}) 
   new Mastodon({ apiBaseUrl: url, streamingBaseUrl: url, accessToken: f.token, transport: 'websocket', WebSocket, ...o } as MastodonOptions);
 const upgrades = (f: FakeMastodon) => f.requests.filter((r) => r.kind === 'ws');
 
-function recorder() {
-  const calls: unknown[][] = [];
-  const listener: Listener = {
-    onUpdate: (s) => calls.push(['update', s.id]),
-    onAbort: (err) => calls.push(['abort', err]),
-  };
-  return { calls, listener };
-}
+/** The kit's recorder, for updates and aborts; `brief()` reads `['update', id]`, `['abort', error]`. */
+const recorder = () => record(['onUpdate', 'onAbort']);
 
 const saved = { ...platformClock };
 afterEach(() => void Object.assign(platformClock, saved));
@@ -50,18 +44,18 @@ describe('WebSocket on a real network', () => {
       ].map(keep);
       const refused = handles[38]!;
       await refused.done;
-      const [[kind, err]] = recs[38]!.calls as [[string, MastodonNetworkError]];
+      const [[kind, err]] = recs[38]!.brief() as [[string, MastodonNetworkError]];
       expect(kind).toBe('abort');
       expect(err).toBeInstanceOf(MastodonNetworkError);
       expect([err.message, err.status, err.fatal]).toEqual(['Subscribe to list 99 answered 401: Not authorized to stream this list', 401, true]);
       const healthy = handles.filter((h) => h !== refused);
       await until(() => healthy.every((h) => h.isReceiving()), { timeoutMs: 30_000, what: 'the 39 receiving' });
       const s = f.postStatus({ tags, lists: ['12', '13'] });
-      await until(() => recs.every((r, i) => i == 38 || r.calls.length == 1), { timeoutMs: 30_000, what: 'the 39 events' }).catch((e: Error) => {
-        const missing = recs.flatMap((r, i) => (i != 38 && r.calls.length != 1 ? [`${i}: ${JSON.stringify(r.calls)}`] : []));
+      await until(() => recs.every((r, i) => i == 38 || r.brief().length == 1), { timeoutMs: 30_000, what: 'the 39 events' }).catch((e: Error) => {
+        const missing = recs.flatMap((r, i) => (i != 38 && r.brief().length != 1 ? [`${i}: ${JSON.stringify(r.brief())}`] : []));
         throw new Error(e.message + '; missing ' + missing.join(', ') + '; sent ' + JSON.stringify(f.wsMessages.map((x) => x.message)));
       });
-      expect(recs.map((r, i) => (i == 38 ? 'refused' : r.calls))).toEqual(recs.map((_, i) => (i == 38 ? 'refused' : [['update', s.id]])));
+      expect(recs.map((r, i) => (i == 38 ? 'refused' : r.brief()))).toEqual(recs.map((_, i) => (i == 38 ? 'refused' : [['update', s.id]])));
       expect(healthy.every((h) => h.isAlive())).toBe(true);
       expect(upgrades(f)).toHaveLength(1);
     });
@@ -114,7 +108,7 @@ describe('WebSocket on a real network', () => {
     const [first, second] = upgrades(f);
     expect(upgrades(f)).toHaveLength(2);
     expect(second!.time - first!.time).toBeGreaterThanOrEqual(2000);
-    const e = r.calls[0]![1] as MastodonNetworkError;
+    const e = r.brief()[0]![1] as MastodonNetworkError;
     expect([e.message, e.status, e.retryAfterSec, e.fatal]).toEqual(['/api/v1/streaming answered 429', 429, 2, false]);
   });
 
@@ -133,24 +127,24 @@ describe('WebSocket on a real network', () => {
       await sleep(100);
     }
     expect(lapses).toBe(0);
-    expect(r.calls).toEqual([]);
+    expect(r.brief()).toEqual([]);
     expect(upgrades(f)).toHaveLength(1);
     // The peer dies: TCP stays open, nothing is read or written.
     proxy.freeze();
     const frozenAt = Date.now();
-    await until(() => r.calls.length > 0, { timeoutMs: 10_000, what: 'the dead peer reported' });
+    await until(() => r.brief().length > 0, { timeoutMs: 10_000, what: 'the dead peer reported' });
     const noticed = Date.now() - frozenAt;
-    expect((r.calls[0]![1] as Error).name).toBe('MastodonReadTimeout');
+    expect((r.brief()[0]![1] as Error).name).toBe('MastodonReadTimeout');
     // Within timeoutSec of the last sign of life (+ 1 s for a loaded machine's timers).
     expect(noticed).toBeLessThanOrEqual(timeoutSec * 1000 + 1000);
     proxy.thaw();
     await until(() => h.isReceiving(), { timeoutMs: 10_000, what: 'receiving again' });
     const s = f.postStatus();
-    await until(() => r.calls.some(([k]) => k == 'update'), { timeoutMs: 10_000 });
+    await until(() => r.brief().some(([k]) => k == 'update'), { timeoutMs: 10_000 });
     // Attempts made while the peer was dead failed too (each reported); then the event came, once.
-    expect(r.calls.filter(([k]) => k == 'update')).toEqual([['update', s.id]]);
-    expect(r.calls.at(-1)).toEqual(['update', s.id]);
-    for (const [k, e] of r.calls) if (k == 'abort') expect(e).toBeInstanceOf(MastodonNetworkError);
+    expect(r.brief().filter(([k]) => k == 'update')).toEqual([['update', s.id]]);
+    expect(r.brief().at(-1)).toEqual(['update', s.id]);
+    for (const [k, e] of r.brief()) if (k == 'abort') expect(e).toBeInstanceOf(MastodonNetworkError);
     expect(h.isAlive()).toBe(true);
   });
 
