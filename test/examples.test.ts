@@ -5,12 +5,12 @@
 // `mastodon-streaming`, which Node, Deno and Bun resolve to dist/ through package.json's
 // `exports` when run inside this repository. Each test asserts the exact lines printed.
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { sleep, startFakeMastodon, until, type FakeMastodon, type StreamKey } from './kit/index.js';
+import { sleep, startFakeMastodon, until, useCleanup, type FakeMastodon, type StreamKey } from './kit/index.js';
+import { loadExtension } from './kit/extension.js';
 import { markerCount, wsCommands } from './kit/ws-markers.js';
 import { repoRoot } from './setup/env.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, INSTALL_COMMAND } from './setup/ensure-chromium.mjs';
@@ -355,32 +355,19 @@ describe('examples in Chromium', { timeout: 120_000 }, () => {
 });
 
 describe('examples/extension in Chromium', { timeout: 120_000 }, () => {
-  let context: BrowserContext | undefined;
-  let tmp: string | undefined;
-
-  afterEach(async () => {
-    await context?.close().catch(() => undefined);
-    context = undefined;
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-    tmp = undefined;
-  });
+  const { keep } = useCleanup();
 
   test('MV3 module service worker: user stream over WebSocket, settings in chrome.storage.session', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing; install it: ${INSTALL_COMMAND}`);
-    tmp = mkdtempSync(join(tmpdir(), 'mastodon-streaming-example-ext-'));
-    const dir = join(tmp, 'extension');
-    mkdirSync(dir);
-    for (const f of ['manifest.json', 'service-worker.js']) copyFileSync(ex(join('extension', f)), join(dir, f));
     // What the example's header says to do: dist/index.js copied next to the worker.
-    copyFileSync(join(repoRoot, 'dist', 'index.js'), join(dir, 'mastodon-streaming.js'));
+    const ext = keep(
+      await loadExtension({
+        'manifest.json': ex(join('extension', 'manifest.json')),
+        'service-worker.js': ex(join('extension', 'service-worker.js')),
+        'mastodon-streaming.js': join(repoRoot, 'dist', 'index.js'),
+      }),
+    );
     fake = await startFakeMastodon({ heartbeatMs: 0 });
-    context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 30_000,
-      args: [...CHROMIUM_ARGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
-    });
-    const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 60_000 }));
+    const sw = ext.worker;
     expect(sw.url()).toMatch(/^chrome-extension:\/\/[a-p]{32}\/service-worker\.js$/);
     await sw.evaluate(({ instanceUrl, token }) => (self as any).connect({ instanceUrl, token }), {
       instanceUrl: fake.apiUrl,
@@ -390,8 +377,7 @@ describe('examples/extension in Chromium', { timeout: 120_000 }, () => {
     const { s, n } = publishUserEvents(fake);
     const expected = [`update ${s.id} @${s.account.acct}`, `notification ${n.id} mention from @${n.account.acct}`, `delete ${BIG_ID}`];
     const recent = () => sw.evaluate(() => [...(self as any).recent] as string[]);
-    const end = Date.now() + 30_000;
-    while ((await recent()).length < 3 && Date.now() < end) await sleep(50);
+    await until(async () => (await recent()).length >= 3, { what: 'three events in the worker', timeoutMs: 30_000 });
     expect(await recent()).toStrictEqual(expected);
     expect(await sw.evaluate(() => chrome.storage.session.get(['instanceUrl', 'token']))).toStrictEqual({
       instanceUrl: fake.apiUrl,

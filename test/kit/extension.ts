@@ -38,7 +38,7 @@ export async function loadExtension(files: Record<string, string>): Promise<Exte
       timeout: 30_000,
       args: [...CHROMIUM_ARGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
     });
-    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 60_000 }));
     const c = context;
     return {
       context: c,
