@@ -5,13 +5,12 @@
  * nothing at all.
  */
 import { describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
 import WebSocket from 'ws';
 import { Mastodon } from '../../src/index.js';
 import { until, useCleanup } from '../kit/index.js';
-import { hostileServer, sse } from '../kit/hostile-server.js';
+import { hostileServer, hostileWsServer, sse } from '../kit/hostile-server.js';
 
-const { keep, defer } = useCleanup();
+const { keep } = useCleanup();
 
 /** The first `n` items of a stream() loop, then break (which closes the stream). */
 async function take(it: AsyncIterable<unknown>, n: number): Promise<unknown[]> {
@@ -54,12 +53,7 @@ describe('stream(): exact event names only', () => {
   });
 
   it('over WebSocket, ["update"] and 42 are not yielded at all; the next real event is', async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    defer(() => new Promise<void>((resolve) => wss.close(() => resolve())));
-    defer(() => {
-      for (const c of wss.clients) c.terminate();
-    });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    const { wss, url } = keep(await hostileWsServer());
     wss.on('connection', (socket) => {
       socket.on('message', (data) => {
         if ((JSON.parse(String(data)) as { type: string }).type != 'subscribe') return;
@@ -67,7 +61,6 @@ describe('stream(): exact event names only', () => {
         socket.send(JSON.stringify({ stream: ['user'], event: 'delete', payload: '7' }));
       });
     });
-    const url = `http://127.0.0.1:${(wss.address() as { port: number }).port}`;
     const m = new Mastodon({ apiBaseUrl: url, streamingBaseUrl: url, accessToken: 'tok', transport: 'websocket', WebSocket });
     const got = await take(m.stream('user'), 1);
     expect(got).toEqual([{ event: 'delete', payload: '7', stream: ['user'] }]);

@@ -6,10 +6,10 @@
  * before the handle, and in virtual time the fake clock has no timer pending.
  */
 import { describe, expect, it } from 'vitest';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
 import { Mastodon, type StreamHandle } from '../../src/index.js';
 import { FakeClock, record, until, useCleanup, useFakeMastodon } from '../kit/index.js';
-import { answer, hostileServer, retryAfter, sse, stalled } from '../kit/hostile-server.js';
+import { answer, hostileServer, hostileWsServer, retryAfter, sse, stalled } from '../kit/hostile-server.js';
 import { StandardLikeWebSocket } from '../kit/standard-websocket.js';
 
 const { keep, defer } = useCleanup();
@@ -182,13 +182,7 @@ describe('no timer pending after close() (virtual time)', () => {
   });
 
   it('WebSocket: streaming', async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    defer(() => new Promise<void>((resolve) => wss.close(() => resolve())));
-    defer(() => {
-      for (const c of wss.clients) c.terminate();
-    });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
-    const url = `http://127.0.0.1:${(wss.address() as { port: number }).port}`;
+    const { wss, url } = keep(await hostileWsServer());
     let h: StreamHandle;
     await noTimers(() => (h = new Mastodon({ apiBaseUrl: url, streamingBaseUrl: url, accessToken: TOKEN, transport: 'websocket', WebSocket }).streamUser({}, OPTS)), () => wss.clients.size, 'the socket');
     expect(h!.isAlive()).toBe(false);

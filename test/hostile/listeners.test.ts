@@ -4,11 +4,10 @@
  * strings (a WebSocket message can carry any JSON) reach no method.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { WebSocketServer } from 'ws';
 import WebSocket from 'ws';
 import { Mastodon, type Listener } from '../../src/index.js';
 import { record, stubOnline, until, useCleanup } from '../kit/index.js';
-import { hostileServer, sse } from '../kit/hostile-server.js';
+import { hostileServer, hostileWsServer, sse } from '../kit/hostile-server.js';
 
 const { keep, defer } = useCleanup();
 const client = (url: string) => new Mastodon({ apiBaseUrl: url, streamingBaseUrl: url, accessToken: 'tok' });
@@ -146,12 +145,7 @@ describe('online in blocking mode', () => {
 
 describe('WebSocket event names that are not strings', () => {
   it('["update"], 42 and objects in place of strings reach no listener method and kill nothing; the next real event does', async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    defer(() => new Promise<void>((resolve) => wss.close(() => resolve())));
-    defer(() => {
-      for (const c of wss.clients) c.terminate();
-    });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    const { wss, url } = keep(await hostileWsServer());
     wss.on('connection', (socket) => {
       socket.on('message', (data) => {
         const m = JSON.parse(String(data)) as { type: string; stream: string };
@@ -167,7 +161,6 @@ describe('WebSocket event names that are not strings', () => {
         socket.send(JSON.stringify({ stream: ['user'], event: 'delete', payload: '7' }));
       });
     });
-    const url = `http://127.0.0.1:${(wss.address() as { port: number }).port}`;
     const m = new Mastodon({ apiBaseUrl: url, streamingBaseUrl: url, accessToken: 'tok', transport: 'websocket', WebSocket });
     const r = record(undefined, { onAnyEvent: () => {}, on42: () => {} });
     keep(m.streamUser(r.listener, { runAsync: true }));

@@ -14,6 +14,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
 
 export interface HostileRequest {
   /** `Date.now()` when it arrived (real time). */
@@ -127,4 +128,21 @@ export function endless(res: ServerResponse, status: number, chunk = Buffer.allo
   };
   res.on('close', () => res.removeAllListeners('drain'));
   pump();
+}
+
+/**
+ * A raw WebSocket server on 127.0.0.1 (an ephemeral port) whose behaviour the test writes on
+ * `wss`; `url` is its http:// base. `close()` terminates every client, then the server.
+ */
+export async function hostileWsServer(): Promise<{ wss: WebSocketServer; url: string; close(): Promise<void> }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  return {
+    wss,
+    url: `http://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+    close() {
+      for (const c of wss.clients) c.terminate();
+      return new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
 }
