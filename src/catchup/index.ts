@@ -1,6 +1,7 @@
 import { MastodonAPIError } from '../errors/MastodonAPIError.js';
 import { MastodonError } from '../errors/MastodonError.js';
 import { MastodonNetworkError } from '../errors/MastodonNetworkError.js';
+import { redact } from '../errors/redact.js';
 import type { StreamName } from '../events.js';
 import type { EventGate } from '../handle.js';
 import type { CatchUpGap, Dispatcher } from '../listener.js';
@@ -81,7 +82,9 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     return true;
   };
 
+  /** Reports a gap. No error leaves with the token in it (the server's message may echo it; a runtime may quote a header). */
   const gap = (reason: CatchUpGap['reason'], gone: typeof missing, error?: MastodonError): void => {
+    redact(error, token);
     d._call('onCatchUpGap', { ...gone[0]!, reason, missing: gone, error } satisfies CatchUpGap);
   };
 
@@ -120,7 +123,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
           stop();
         }
         if (!res.ok) {
-          const serverMessage = serverMessageOf(body)?.split(token!).join('[redacted]'); // split(undefined): the whole
+          const serverMessage = serverMessageOf(body);
           throw new MastodonAPIError(answered(path, res.status, serverMessage), res.status, { serverMessage });
         }
         const items: unknown[] = JSON.parse(body);
