@@ -105,11 +105,9 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
       for (let min = newest[name]; !closed; ) {
         if (++pages > max / 20 + 5) return gap('stuck', [here()]);
         const c = (ac = abortController());
-        // Its turn in the budget, or close() now (the timer is cleared either way: none is left behind).
+        // Its turn in the budget, or close() now (a deadline: its timer is cleared either way, none is left behind).
         const wait = budget();
-        let timer: TimerId | undefined;
-        if (wait) await new Promise<void>((resolve) => ((c.signal.onabort = () => resolve()), (timer = setTimer(resolve, wait))));
-        clock.clear(timer);
+        if (wait) await new Promise((resolve) => (deadline(wait, c.signal)[0].onabort = resolve));
         if (closed) return;
         const ms = opts.timeoutSec * 1000;
         const [signal, stop] = deadline(ms, c.signal);
