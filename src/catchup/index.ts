@@ -32,13 +32,10 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   const from = (opts.catchUp as { from?: unknown }).from;
   /** Newest id delivered (or recorded on the first connection), per timeline, keyed by the event that carries its items. */
   const newest = idsFrom(from, spec, names);
-  /** The first connection resumes from `from`: it catches up like a reconnect. */
-  let resume = from != null;
-  /** Live events held back while a catch-up runs; undefined when none runs. */
-  let held: [string, unknown, StreamName?][] | undefined;
-  let busy = false;
-  /** A connection opened during the running pass: read the timelines once more before releasing. */
-  let again = false;
+  /** Live events held back while a catch-up runs; undefined when none runs. The first connection resumes from `from`: it catches up like a reconnect. */
+  let held: [string, unknown, StreamName?][] | undefined = from != null ? [] : undefined;
+  /** 0: no catch-up runs; 1: one runs; more: a connection opened during its pass, so it reads the timelines once more before releasing. */
+  let opens = 0;
   let closed = false;
   let ac: AbortController | undefined;
   /** Recently delivered keys, oldest first (a Set iterates in insertion order). */
@@ -148,16 +145,15 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
 
   /** One catch-up: every timeline, once more per connection opened meanwhile; then the held events. */
   const run = async (): Promise<void> => {
-    busy = true;
     count = 0;
     missing = [];
     do {
-      again = false;
+      opens = 1;
       pages = 0;
       for (const source of sources) if (!closed) await fill(source);
-    } while (again && !closed);
+    } while (opens > 1 && !closed);
     if (missing.length) gap('cap', missing);
-    busy = false;
+    opens = 0;
     const events = held;
     held = undefined;
     for (const e of events ?? []) deliver(...e);
@@ -165,10 +161,8 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
 
   return {
     _opened(reconnect) {
-      if (reconnect || resume) held ??= [];
-      resume = false;
-      if (busy) again = true;
-      else void run();
+      if (reconnect) held ??= [];
+      if (!opens++) void run();
     },
     _event(...e) {
       if (held) held.push(e);
