@@ -45,7 +45,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   /** Of the running catch-up, all its timelines and passes together: items delivered and where the cap left items out; and pages read in this pass. */
   let count = 0;
   let pages = 0;
-  let missing: { timeline: string; sinceId?: string }[] = [];
+  let missing: Record<string, CatchUpGap['missing'][0]> = {};
   let posTimer: TimerId | undefined;
 
   const position = (): StreamPosition => ({ stream: [...spec], ids: { ...newest } });
@@ -58,13 +58,12 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     }, 1000);
   };
 
-  /** Delivers an event unless it was delivered already; returns false for a duplicate. `dry`: only tell. */
-  const deliver = (name: string, payload: unknown, stream?: StreamName, dry?: boolean): boolean => {
+  /** Delivers an event unless it was delivered already: 1 if it was delivered, 0 for a duplicate. */
+  const deliver = (name: string, payload: unknown, stream?: StreamName): number => {
     const ids = idsOf(name, payload);
     if (ids) {
       const [id, key] = ids;
-      if (seen.has(key)) return false;
-      if (dry) return true;
+      if (seen.has(key)) return 0;
       seen.add(key);
       if (seen.size > 1000 + 4 * max) {
         const [oldest] = seen;
@@ -76,11 +75,11 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
       }
     }
     d._event(name, payload, stream);
-    return true;
+    return 1;
   };
 
   /** Reports a gap. No error leaves with the token in it (the server's message may echo it; a runtime may quote a header). */
-  const gap = (reason: CatchUpGap['reason'], gone: typeof missing, error?: MastodonError): void => {
+  const gap = (reason: CatchUpGap['reason'], gone: CatchUpGap['missing'], error?: MastodonError): void => {
     redact(error, token);
     d._call('onCatchUpGap', { ...gone[0]!, reason, missing: gone, error } satisfies CatchUpGap);
   };
@@ -125,14 +124,12 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         if (!min) return void (newest[name] ??= (moved(), key(items[0]) || '0'));
         if (!items.length) return;
         items.sort((a, b) => (newer(key(a), key(b)) ? 1 : -1));
-        let fresh = 0;
-        // Below the cap, deliver; at the cap, only look: one more new item means items are missing.
+        const before = count;
+        // Below the cap, deliver; at the cap, only look: one more item newer than the newest delivered means items are missing.
         for (const item of items)
-          if (deliver(name, item, undefined, count >= max)) {
-            if (count++ >= max) return void (missing.some((m) => m.timeline == path) || missing.push(here()));
-            fresh++;
-          }
-        if (!fresh) return gap('stuck', [here()]);
+          if (count < max) count += deliver(name, item);
+          else if (newer(key(item), newest[name]!)) return void (missing[path] = here());
+        if (count == before) return gap('stuck', [here()]);
         // Reached what the new connection receives live (held): the rest comes that way.
         if (held?.some((e) => e[0] == name && !newer(key(e[1]), newest[name]!))) return;
         const next = prevMinId(res.headers.get('link'));
@@ -146,13 +143,14 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   /** One catch-up: every timeline, once more per connection opened meanwhile; then the held events. */
   const run = async (): Promise<void> => {
     count = 0;
-    missing = [];
+    missing = {};
     do {
       opens = 1;
       pages = 0;
       for (const source of sources) if (!closed) await fill(source);
     } while (opens > 1 && !closed);
-    if (missing.length) gap('cap', missing);
+    const left = Object.values(missing);
+    if (left.length) gap('cap', left);
     opens = 0;
     const events = held;
     held = undefined;
