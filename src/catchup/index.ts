@@ -48,7 +48,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   let missing: Record<string, CatchUpGap['missing'][0]> = {};
   let posTimer: TimerId | undefined;
 
-  const position = (): StreamPosition => ({ stream: [...spec], ids: { ...newest } });
+  const position = (): StreamPosition => ({ stream: spec, ids: { ...newest } });
 
   /** The position moved: tell `onPosition` a second later (so at most once a second), unless already due. */
   const moved = (): void => {
@@ -60,9 +60,8 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
 
   /** Delivers an event unless it was delivered already: 1 if it was delivered, 0 for a duplicate. */
   const deliver = (name: string, payload: unknown, stream?: StreamName): number => {
-    const ids = idsOf(name, payload);
-    if (ids) {
-      const [id, key] = ids;
+    const [id, key] = idsOf(name, payload);
+    if (key) {
       if (seen.has(key)) return 0;
       seen.add(key);
       if (seen.size > 1000 + 4 * max) {
@@ -95,7 +94,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
    * timeout; `close()` aborts it, and any wait, at once.
    */
   const fill = async ([name, path, query]: Source): Promise<void> => {
-    const key = (x: unknown) => (idsOf(name, x) || [''])[0];
+    const key = (x: unknown) => idsOf(name, x)[0];
     const here = () => ({ timeline: path, sinceId: newest[name] });
     try {
       for (let min = newest[name]; !closed; ) {
@@ -110,7 +109,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         let res: Response;
         let body: string;
         try {
-          res = await fetchFn(`${api}${path}?${query}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name == 'notification' ? 80 : 40}`, { headers, signal });
+          res = await fetchFn(`${api}${path}?${query}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name[0] == 'n' ? 80 : 40}`, { headers, signal });
           budget._left(res.headers.get('x-ratelimit-remaining'));
           body = await readText(res, path, ms);
         } finally {
