@@ -65,8 +65,6 @@ export class WsTransport {
     /** When a frame (or a ping) last came; when the socket opened (0: it is not open). */
     let last = 0;
     let openedAt = 0;
-    /** When the last batch's marker went out. */
-    let sent = 0;
     /**
      * The socket answers no marker (GoToSocial): a batch's marker went unanswered for a probe
      * period. Its batches then settle as they go out (no marker sent), and no probe goes out.
@@ -99,16 +97,8 @@ export class WsTransport {
     /** Sends what is due; opens the attempts whose stream has settled. */
     const pump = (): void => {
       if (!openedAt) return;
-      const [keys, marker] = book._next(subs);
-      for (const k of keys) send(frame('subscribe', book._on.get(k)![0]));
-      if (marker)
-        if (mute) book._answered();
-        else {
-          send(marker);
-          sent = clock.now();
-        }
-      // Settled or proven (State.Flying is 0).
-      for (const sub of subs) if (book._on.get(sub._key)?.[1]) opened(sub);
+      for (const text of book._next(subs, mute)) send(text);
+      for (const sub of subs) if (book._on.get(sub._key)?.[1]! >= State.Settled) opened(sub);
     };
 
     const tick = (): void => {
@@ -119,7 +109,7 @@ export class WsTransport {
       const probe = !mute && quiet >= period && book._probe();
       if (probe) send(probe);
       // A batch unanswered for a whole period (pings and events answer nothing): `mute`.
-      if (book._flying && clock.now() - sent >= period) {
+      if (book._flying && clock.now() - book._flying >= period) {
         book._answered();
         mute = 1;
         pump();
@@ -134,7 +124,8 @@ export class WsTransport {
       const key = sub._key;
       if (!subs.size) reset();
       else if (book._on.has(key) && ![...subs].some((s) => s._key == key)) {
-        if (openedAt) send(frame('unsubscribe', book._on.get(key)![0]));
+        // (The table is empty until the socket opens.)
+        send(frame('unsubscribe', book._on.get(key)![0]));
         book._on.delete(key);
       }
     };
