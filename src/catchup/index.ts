@@ -68,7 +68,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         const [oldest] = seen;
         seen.delete(oldest!);
       }
-      if (names.includes(name) && newer(id, newest[name] ?? '')) {
+      if (names.includes(name) && newer(id, newest[name])) {
         newest[name] = id;
         moved();
       }
