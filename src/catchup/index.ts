@@ -150,9 +150,9 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     const left = Object.values(missing);
     if (left.length) gap('cap', left);
     opens = 0;
-    const events = held;
+    // (A close() meanwhile empties the list: the loop ends, and nothing after close() moves the position.)
+    for (const e of held ?? []) deliver(...e);
     held = undefined;
-    for (const e of events ?? []) deliver(...e);
   };
 
   return {
@@ -166,7 +166,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     },
     _close() {
       closed = true;
-      held = undefined;
+      held?.splice(0);
       ac?.abort();
       clock.clear(posTimer);
     },
