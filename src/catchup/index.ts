@@ -58,7 +58,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     }, 1000);
   };
 
-  /** Delivers an event unless it was delivered already: 1 if it was delivered, 0 for a duplicate. */
+  /** Delivers an event unless it was delivered already: 1 if it was delivered, 0 for a duplicate. After close() (the dispatcher delivers nothing), the position does not move. */
   const deliver = (name: string, payload: unknown, stream?: StreamName): number => {
     const [id, key] = idsOf(name, payload);
     if (key) {
@@ -68,7 +68,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         const [oldest] = seen;
         seen.delete(oldest!);
       }
-      if (names.includes(name) && newer(id, newest[name])) {
+      if (!closed && names.includes(name) && newer(id, newest[name])) {
         newest[name] = id;
         moved();
       }
@@ -150,7 +150,6 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     const left = Object.values(missing);
     if (left.length) gap('cap', left);
     opens = 0;
-    // (A close() meanwhile empties the list: the loop ends, and nothing after close() moves the position.)
     for (const e of held ?? []) deliver(...e);
     held = undefined;
   };
@@ -166,7 +165,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     },
     _close() {
       closed = true;
-      held?.splice(0);
+      held = undefined;
       ac?.abort();
       clock.clear(posTimer);
     },
