@@ -191,6 +191,10 @@ export class Stream implements StreamHandle {
         attempt = undefined;
         ac.abort();
         if (!alive()) return;
+        // Between two connections, from here on: the one that ended is not receiving, also for
+        // a listener asking in onAbort; the next attempt makes it 'connecting' (at once when
+        // there is no wait).
+        this.state = 'waiting';
         // A connection that stayed up for the base wait (at least 0.1 s, whatever the options:
         // a base wait of 0 must not make every drop "healthy") was healthy: reconnect at once and
         // reset the count. One that ended sooner is a failure, so accept-then-drop cannot spin.
@@ -217,7 +221,6 @@ export class Stream implements StreamHandle {
         failures = atOnce || healthy ? 0 : failures + 1;
         const wait = atOnce ? 0 : (transport._wait?.(error) ?? backoffMs(failures, o.reconnectAsyncWaitSec, o.reconnectAsyncMaxWaitSec, clock.random(), error.retryAfterSec));
         if (wait > 0) {
-          this.state = 'waiting';
           await new Promise<void>((resolve) => {
             wake = resolve;
             timer = setTimer(resolve, wait);
