@@ -27,7 +27,7 @@ function sampler(handle: () => StreamHandle | undefined) {
     handleHeartbeat: () => void heartbeats++,
     onAbort: (err: Error) => {
       const h = handle()!;
-      seen.push({ message: err.message, receiving: h.isReceiving(), alive: h.isAlive(), state: (h as Stream).state });
+      seen.push({ message: err.message, receiving: h.isReceiving(), alive: h.isAlive(), state: (h as Stream)._state() });
     },
   };
   return { listener, seen, heartbeats: () => heartbeats };
@@ -81,6 +81,6 @@ describe('isReceiving() inside onAbort is false', () => {
     s.drop();
     await h.done;
     expect(r.seen).toEqual([{ message: 'Connection to /api/v1/streaming/user lost', receiving: false, alive: true, state: 'waiting' }]);
-    expect([h.isAlive(), h.isReceiving(), (h as Stream).state]).toEqual([false, false, 'closed']);
+    expect([h.isAlive(), h.isReceiving(), (h as Stream)._state()]).toEqual([false, false, 'closed']);
   });
 });
