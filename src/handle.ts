@@ -58,8 +58,8 @@ export class Stream implements StreamHandle {
   /** The error that ended the handle for good, if one did. */
   declare error?: MastodonError;
   declare readonly done: Promise<void>;
-  /** Runs the stream. Resolves when it ends; rejects only in blocking mode (`runAsync: false`). */
-  declare _run: () => Promise<void>;
+  /** The stream's run, started by the constructor: resolves when it ends; rejects only in blocking mode (`runAsync: false`). */
+  declare _run: Promise<void>;
   /** Where the handle stands (for tests: it is no part of the API). */
   declare _state: () => HandleState;
   declare close: () => void;
@@ -68,7 +68,7 @@ export class Stream implements StreamHandle {
   declare position: () => StreamPosition | undefined;
 
   constructor(spec: StreamSpec, d: Dispatcher, o: ResolvedStreamOptions, token: string | undefined, transport: Transport, gate?: EventGate) {
-    // (Set to 'connecting' by the loop, which _run starts at once.)
+    // (Set to 'connecting' by the loop, which starts at the end of the constructor.)
     let state: HandleState;
     let attempt: AbortController | undefined;
     /**
@@ -233,14 +233,12 @@ export class Stream implements StreamHandle {
       }
     };
 
-    this._run = () => {
-      const signal = o.signal;
-      // `online` means the network is back: whatever we are waiting for, try again now. Only for
-      // a handle that reconnects: one that does not would end (or a blocking promise reject) for it.
-      onOnline(() => o.runAsync && o.reconnectAsync && interrupt('Back online'), off);
-      signal?.addEventListener('abort', close, off);
-      if (signal?.aborted) close();
-      return loop().finally(close);
-    };
+    const signal = o.signal;
+    // `online` means the network is back: whatever we are waiting for, try again now. Only for
+    // a handle that reconnects: one that does not would end (or a blocking promise reject) for it.
+    onOnline(() => o.runAsync && o.reconnectAsync && interrupt('Back online'), off);
+    signal?.addEventListener('abort', close, off);
+    if (signal?.aborted) close();
+    this._run = loop().finally(close);
   }
 }
