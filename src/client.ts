@@ -3,7 +3,7 @@ import { Dispatcher, type Listener } from './listener.js';
 import { Stream, type EventGate, type StreamHandle } from './handle.js';
 import { bad, check, CLIENT_OPTIONS, resolveStreamOptions, type StreamOptions } from './options.js';
 import { abortController, defaultFetch } from './platform.js';
-import { deadline, readText } from './request.js';
+import { get } from './request.js';
 import type { ResolvedStreamOptions } from './options.js';
 import { publicType, streamSpec, type StreamParams, type StreamSpec, type StreamType } from './streams.js';
 import type { ClientContext, Transport } from './transport/types.js';
@@ -122,17 +122,11 @@ export abstract class Mastodon {
    * 1 MiB of the body is read.
    */
   async streamHealthy(): Promise<boolean> {
-    const ms = this.requestTimeoutSec * 1000;
-    const [signal, stop] = deadline(ms);
     try {
-      const path = '/api/v1/streaming/health';
-      const res = await this.#c._fetch()((await this.#c._base(signal)) + path, { credentials: 'omit', cache: 'no-store', signal });
-      const body = (await readText(res, path, ms)).trim();
-      return res.status == 200 && (body == 'OK' || body == 'success');
+      const [status, body] = await get(this.#c._fetch(), this.#c._base, '/api/v1/streaming/health', this.requestTimeoutSec * 1000);
+      return status == 200 && /^\s*(OK|success)\s*$/.test(body!);
     } catch {
       return false;
-    } finally {
-      stop();
     }
   }
 

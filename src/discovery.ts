@@ -1,5 +1,5 @@
 import { bad } from './options.js';
-import { deadline, readText } from './request.js';
+import { get } from './request.js';
 import { streamingBaseFrom } from './url.js';
 
 /**
@@ -22,16 +22,14 @@ export async function discoverStreamingBase(
 ): Promise<[base: string, cache: boolean]> {
   let answered = false;
   const read = async (path: string, pick: (json: any) => unknown): Promise<string | undefined> => {
-    const [s, stop] = deadline(timeoutMs, signal);
     try {
-      const res = await fetchFn(apiBaseUrl + path, { signal: s, credentials: 'omit' });
+      const [status, body] = await get(fetchFn, () => apiBaseUrl, path, timeoutMs, signal);
       // 404 and friends are answers too: this server has no such endpoint. A 5xx is not.
-      answered ||= res.status < 500;
-      if (res.ok) return streamingBaseFrom(pick(JSON.parse(await readText(res, path, timeoutMs))));
+      answered ||= status < 500;
+      // (No body, an error's: JSON.parse(undefined) throws.)
+      return streamingBaseFrom(pick(JSON.parse(body!)));
     } catch {
       // unreachable, timed out, aborted, over 1 MiB or not JSON: try the next one
-    } finally {
-      stop();
     }
   };
   const base =
