@@ -91,10 +91,10 @@ export abstract class Mastodon {
           // Discovery: started by the first caller, shared by every stream.
           const ac = abortController();
           let n = 0;
-          // Its answer is forgotten once it resolves when it may not be cached (it fell back).
+          // A guess (no answer: the API base) is not kept once it resolves.
           const q: Promise<string> = (p = base =
             discoverStreamingBase(apiBaseUrl, fetchFn(), timeoutMs, ac.signal)
-              .then(([found, cache]) => (cache || base != q || (base = undefined), found))
+              .then((found) => found ?? (base == q && (base = undefined), apiBaseUrl))
               .finally(() => (n = 1 / 0)));
           join = (s) => ((n += s ? 1 : 1 / 0), () => --n || (ac.abort(), (base = undefined)));
         }
