@@ -58,9 +58,12 @@ export const CLIENT_OPTIONS = {
   requestTimeoutSec: 0,
 };
 
-/** Throws `MastodonIllegalArgumentError`: `<name> must be <what>`. Never quotes the value (it may be the token). */
-export const bad = (name: string, what: string): never => {
-  throw new MastodonIllegalArgumentError(name + ' must be ' + what);
+/**
+ * Throws `MastodonIllegalArgumentError`: `<name> must be <what>` (an option: never quoting its
+ * value, which may be the token), or just `name` (any other message).
+ */
+export const bad = (name: string, what?: string): never => {
+  throw new MastodonIllegalArgumentError(what ? name + ' must be ' + what : name);
 };
 
 /**
