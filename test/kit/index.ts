@@ -7,6 +7,7 @@ export { useCleanup, useFakeMastodon, useWireServer, type Cleanup, type Closable
 export { enc, concat, splitAt, bytewise } from './bytes.js';
 export { feedParser, norm } from './parse.js';
 export { stubOnline } from './online.js';
+export { MemorySocket, MemoryEmitterSocket } from './memory-socket.js';
 export { startServer, deadPort, type TestServer, type ServerOptions, type Answer, type Conn, type RecordedRequest as WireRequest } from './wire-server.js';
 export {
   startFakeMastodon,

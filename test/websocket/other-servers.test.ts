@@ -4,7 +4,7 @@
 // fake clock; the sockets are real (loopback), awaited in real time with `until`.
 import { describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { FakeClock, record, until, useCleanup } from '../kit/index.js';
+import { FakeClock, MemorySocket, record, until, useCleanup } from '../kit/index.js';
 import { startOtherServer, type Flavour, type OtherServerOptions } from '../kit/other-servers.js';
 import { StandardLikeWebSocket } from '../kit/standard-websocket.js';
 import { Mastodon, MastodonNetworkError, MastodonReadTimeout, type MastodonOptions } from '../../src/index.js';
@@ -216,22 +216,8 @@ describe('Akkoma (answers every subscribe and unsubscribe with a pleroma:respond
 });
 
 describe('a Mastodon slower than the probe period (taken for a server that answers no marker)', () => {
-  /** A standard WebSocket in memory: the test plays the server. */
-  class MemorySocket {
-    static made: MemorySocket[] = [];
-    onopen: (() => void) | null = null;
-    onmessage: ((e: { data: string }) => void) | null = null;
-    onclose: ((e: { code: number }) => void) | null = null;
-    onerror: (() => void) | null = null;
-    sent: unknown[] = [];
-    constructor() {
-      MemorySocket.made.push(this);
-    }
-    send(s: string) {
-      this.sent.push(JSON.parse(s));
-    }
-    close() {}
-  }
+  /** What the client sent on a socket, each frame parsed. */
+  const sent = (s: MemorySocket) => s.sent.map((f) => JSON.parse(f));
 
   test("its late marker answer ends muteness: later batches wait for their marker again", async () => {
     const clock = keep(new FakeClock().install());
@@ -248,17 +234,17 @@ describe('a Mastodon slower than the probe period (taken for a server that answe
     await clock.flush();
     const [s] = MemorySocket.made;
     s!.onopen!();
-    expect(s!.sent).toEqual([sub('user'), MARKER]);
+    expect(sent(s!)).toEqual([sub('user'), MARKER]);
     // 10 s (a third of timeoutSec 30) without the answer: taken as mute.
     await clock.advance(10_000);
     expect(opened).toEqual(['user']);
     acs.push(attach(streamSpec('hashtag', { tag: 'cats' })));
-    expect(s!.sent.slice(2)).toEqual([sub('hashtag', { tag: 'cats' })]);
+    expect(sent(s!).slice(2)).toEqual([sub('hashtag', { tag: 'cats' })]);
     expect(opened).toEqual(['user', 'hashtag cats']);
     // The answer comes after all: the socket answers markers.
     s!.onmessage!({ data: '{"error":"Error unsubscribing from channel"}' });
     acs.push(attach(streamSpec('list', { list: '12' })));
-    expect(s!.sent.slice(3)).toEqual([sub('list', { list: '12' }), LIST_MARKER]);
+    expect(sent(s!).slice(3)).toEqual([sub('list', { list: '12' }), LIST_MARKER]);
     expect(opened).toEqual(['user', 'hashtag cats']);
     s!.onmessage!({ data: '{"error":"Error unsubscribing from channel"}' });
     expect(opened).toEqual(['user', 'hashtag cats', 'list 12']);

@@ -1,3 +1,4 @@
+import { clock } from '../../platform.js';
 import type { StreamSpec } from '../../streams.js';
 
 /**
@@ -31,30 +32,38 @@ import type { StreamSpec } from '../../streams.js';
  */
 export interface Ledger {
   /** key → [spec, state]: the streams subscribed on this socket. */
-  _on: Map<string, [StreamSpec, State]>;
-  /** The batch whose marker is awaited (one marker of a batch at a time). */
-  _flying?: unknown[];
+  _on: Map<string, Entry>;
+  /** When the marker of the batch in flight went out (0: none is awaited; one marker of a batch at a time). */
+  _flying: number;
   /**
-   * What goes out now, given what the handles want: the keys to subscribe, and the marker to
-   * send after them (none while one is awaited, on a mute socket, or when nothing is due).
+   * What goes out now, given what the handles want: subscribes, then the marker that closes
+   * their batch (none while one is awaited, or when nothing is due). On a `mute` socket the
+   * batch settles as it goes out, with no marker.
    */
-  _next(wanted: Iterable<{ _key: string; _spec: StreamSpec }>): [string[], string?];
+  _next(wanted: Iterable<{ _key: string; _spec: StreamSpec }>, mute?: unknown): string[];
   /** A marker was answered (closing its batch, if it had one). */
   _answered(): undefined;
   /** A refusal (its `error` text): the stream it belongs to (now off the table), or undefined. */
-  _refused(error: string): [string, [StreamSpec, State]] | undefined;
+  _refused(error: string): [string, Entry] | undefined;
   /** Liveness: a marker to send when the socket is quiet (undefined while one is awaited). */
   _probe(): string | undefined;
 }
 
+/** A stream's place in the table: the states below `Settled` are not open yet. */
 export const enum State {
-  /** Sent, not settled: a refusal may still be its. */
-  Flying,
+  /** Suspected by a refusal: to be subscribed again alone, with its own marker. */
+  Recheck,
+  /** Sent, not in a batch whose marker is awaited: a refusal may be its. */
+  Sent,
+  /** In the batch whose marker is awaited: a refusal may be its. */
+  Batch,
   /** Its marker came back without a refusal for it. */
   Settled,
   /** An event came for it. */
   Proven,
 }
+
+type Entry = [StreamSpec, State];
 
 /** A subscribe or unsubscribe message. */
 export const frame = (type: string, [stream, param]: StreamSpec): string =>
@@ -70,49 +79,46 @@ const LIST_MARKER = frame('unsubscribe', ['list', '0']);
  */
 export const keyOf = (stream: unknown): string => (JSON.stringify(stream) ?? '').normalize('NFKC').toLowerCase();
 
-type Entry = [string, [StreamSpec, State]];
+/** Sent and not settled, not waiting for a recheck: a refusal now may be its. */
+const inAir = ([, [, state]]: [string, Entry]): boolean => state == State.Sent || state == State.Batch;
 
 export const ledger = (): Ledger => {
-  const on = new Map<string, [StreamSpec, State]>();
-  /** Keys to subscribe again alone, oldest first. */
-  const recheck: string[] = [];
-  /** The markers sent and not answered yet, in order: a batch (its table entries), or 0 for a probe. */
-  const markers: (Entry[] | 0)[] = [];
+  const on = new Map<string, Entry>();
+  /** A probe's marker is awaited (sent before any batch's marker that is also awaited). */
+  let probing: unknown;
   /** The batch in flight is a recheck: nothing else goes out until it is answered. */
   let alone: unknown;
-  /** Sent, not settled, not waiting for a recheck: a refusal now may be its. */
-  const inAir = ([k, [, state]]: Entry): boolean => state == State.Flying && !recheck.includes(k);
 
   const l: Ledger = {
     _on: on,
-    _next(wanted) {
-      const keys: string[] = [];
-      if (!recheck.length && !alone)
-        for (const { _key: k, _spec: spec } of wanted)
-          if (!on.has(k)) {
-            on.set(k, [spec, State.Flying]);
-            keys.push(k);
-          }
-      if (l._flying) return [keys];
-      // No marker awaited: the batch is every stream in the air, else the next recheck, alone.
-      let batch = [...on].filter(inAir);
-      let key: string | undefined;
+    _flying: 0,
+    _next(wanted, mute) {
+      const out: string[] = [];
+      const send = ([spec]: Entry): unknown => out.push(frame('subscribe', spec));
+      if (!alone && ![...on.values()].some(([, state]) => state == State.Recheck))
+        for (const { _key: k, _spec: spec } of wanted) if (!on.has(k)) send(on.set(k, [spec, State.Sent]).get(k)!);
+      if (l._flying) return out;
+      // No marker awaited: the batch is every stream in the air, else the first recheck (table order), alone.
+      let batch = [...on.values()].filter(([, state]) => state == State.Sent);
       if (!batch.length) {
-        while ((key = recheck.shift()) && on.get(key)?.[1] !== State.Flying);
-        if (!key) return [keys];
-        keys.push(key);
-        batch = [[key, on.get(key)!]];
+        const r = [...on.values()].find(([, state]) => state == State.Recheck);
+        if (!r) return out;
+        send(r);
+        batch = [r];
         alone = 1;
       }
-      markers.push((l._flying = batch));
-      return [keys, batch.some(([, [spec]]) => spec[0] == 'list') ? LIST_MARKER : MARKER];
+      for (const e of batch) e[1] = State.Batch;
+      l._flying = clock.now();
+      if (mute) l._answered();
+      else out.push(batch.some(([spec]) => spec[0] == 'list') ? LIST_MARKER : MARKER);
+      return out;
     },
     _answered() {
-      const batch = markers.shift();
-      if (batch) {
-        // (An entry off the table since is no one's any more: settling it changes nothing.)
-        for (const x of batch) if (inAir(x)) x[1][1] = State.Settled;
-        l._flying = alone = undefined;
+      if (probing) probing = 0;
+      else {
+        for (const e of on.values()) if (e[1] == State.Batch) e[1] = State.Settled;
+        l._flying = 0;
+        alone = 0;
       }
     },
     _refused(error) {
@@ -125,15 +131,11 @@ export const ledger = (): Ledger => {
         on.delete(suspects[0]![0]);
         return suspects[0];
       }
-      for (const [k, e] of suspects)
-        if (!recheck.includes(k)) {
-          recheck.push(k);
-          e[1] = State.Flying;
-        }
+      for (const [, e] of suspects) e[1] = State.Recheck;
     },
     _probe() {
-      if (markers.length) return;
-      markers.push(0);
+      if (probing || l._flying) return;
+      probing = 1;
       return MARKER;
     },
   };

@@ -6,8 +6,9 @@ import type { ResolvedStreamOptions } from '../../options.js';
 import { toPayload } from '../../payload.js';
 import { abortController, clock, defaultWebSocket, setTimer, type TimerId } from '../../platform.js';
 import { deadline } from '../../request.js';
-import { ssePath, type StreamSpec } from '../../streams.js';
-import { errorFromResponse, refusal } from '../response-error.js';
+import type { StreamSpec } from '../../streams.js';
+import { refusal } from '../response-error.js';
+import { sseTransport } from '../sse.js';
 import type { ClientContext, ConnectionHooks } from '../types.js';
 import { openSocket, PATH, type Socket } from './adapter.js';
 import { frame, keyOf, ledger, State, type Ledger } from './ledger.js';
@@ -64,8 +65,6 @@ export class WsTransport {
     /** When a frame (or a ping) last came; when the socket opened (0: it is not open). */
     let last = 0;
     let openedAt = 0;
-    /** When the last batch's marker went out. */
-    let sent = 0;
     /**
      * The socket answers no marker (GoToSocial): a batch's marker went unanswered for a probe
      * period. Its batches then settle as they go out (no marker sent), and no probe goes out.
@@ -98,16 +97,8 @@ export class WsTransport {
     /** Sends what is due; opens the attempts whose stream has settled. */
     const pump = (): void => {
       if (!openedAt) return;
-      const [keys, marker] = book._next(subs);
-      for (const k of keys) send(frame('subscribe', book._on.get(k)![0]));
-      if (marker)
-        if (mute) book._answered();
-        else {
-          send(marker);
-          sent = clock.now();
-        }
-      // Settled or proven (State.Flying is 0).
-      for (const sub of subs) if (book._on.get(sub._key)?.[1]) opened(sub);
+      for (const text of book._next(subs, mute)) send(text);
+      for (const sub of subs) if (book._on.get(sub._key)?.[1]! >= State.Settled) opened(sub);
     };
 
     const tick = (): void => {
@@ -118,7 +109,7 @@ export class WsTransport {
       const probe = !mute && quiet >= period && book._probe();
       if (probe) send(probe);
       // A batch unanswered for a whole period (pings and events answer nothing): `mute`.
-      if (book._flying && clock.now() - sent >= period) {
+      if (book._flying && clock.now() - book._flying >= period) {
         book._answered();
         mute = 1;
         pump();
@@ -133,7 +124,8 @@ export class WsTransport {
       const key = sub._key;
       if (!subs.size) reset();
       else if (book._on.has(key) && ![...subs].some((s) => s._key == key)) {
-        if (openedAt) send(frame('unsubscribe', book._on.get(key)![0]));
+        // (The table is empty until the socket opens.)
+        send(frame('unsubscribe', book._on.get(key)![0]));
         book._on.delete(key);
       }
     };
@@ -213,30 +205,22 @@ export class WsTransport {
 
     /**
      * A browser shows a refused upgrade only as close 1006. So: an HTTP GET of the first
-     * stream's SSE path with the token in the header; a 401 (fatal) or a 429 (`Retry-After`)
-     * there is the answer. Bounded by the first attempt's `timeoutSec`, aborted by a reset
+     * stream's SSE path with the token in the header (the SSE transport's own request); a 401
+     * (fatal) or a 429 (`Retry-After`) there is the answer, anything else is `unreachable`. Bounded by the first attempt's `timeoutSec`, aborted by a reset
      * (close()), and reads at most a few KiB of the body.
      */
-    const probe = async (base: string, signal: AbortSignal): Promise<MastodonNetworkError> => {
-      const [sub] = subs;
-      const path = ssePath(sub!._spec);
-      const token = o.accessToken;
-      const ms = sub!._o.timeoutSec * 1000;
-      const [s, stop] = deadline(ms, signal);
-      try {
-        const res = await c._fetch()(base + path, {
-          headers: token ? { Authorization: 'Bearer ' + token } : {},
-          credentials: 'omit',
-          signal: s,
-        });
-        if (res.status == 401 || res.status == 429) return await errorFromResponse(res, path, ms);
-      } catch {
-        // unreachable: a network failure, or timed out
-      } finally {
-        stop();
-      }
-      // The host in the message (never the token: the base has no query).
-      return unreachable(base);
+    const probe = (base: string, signal: AbortSignal): Promise<MastodonError> => {
+      const [sub] = subs as unknown as [Sub];
+      const [s, stop] = deadline(sub._o.timeoutSec * 1000, signal);
+      // The stream's own request, on the base the socket tried: a 200 is stopped at once (its
+      // body is not read).
+      return sseTransport({ ...c, _base: async () => base })
+        ._connect(sub._spec, { _open: stop } as ConnectionHooks, s, sub._o)
+        .then(
+          () => unreachable(base),
+          (e: MastodonNetworkError) => (e.status == 401 || e.status == 429 ? e : unreachable(base)),
+        )
+        .finally(stop);
     };
 
     /** Opens the socket that `me` stands for until it exists. */
