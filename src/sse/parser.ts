@@ -1,13 +1,8 @@
 import { MastodonMalformedEventError } from '../errors/MastodonMalformedEventError.js';
 import { strictDecoder } from '../platform.js';
 
-/** Where parsed SSE blocks go. */
-export interface SseSink {
-  /** A complete event: its `event:` name and its `data:` lines joined with `\n`. */
-  event(name: string, data: string): void;
-  /** A comment line (`:)`, `:thump`): Mastodon's greeting and heartbeat. */
-  heartbeat(): void;
-}
+/** A complete event: its `event:` name and its `data:` lines joined with `\n`. */
+export type SseEvent = (name: string, data: string) => void;
 
 export type SseFeed = (chunk: Uint8Array) => void;
 
@@ -26,9 +21,11 @@ export type SseFeed = (chunk: Uint8Array) => void;
  * count too, so a line that never ends is refused once it passes the limit, and at most the
  * limit plus one chunk is ever held.
  *
+ * A comment line (`:)`, `:thump`: Mastodon's greeting and heartbeat) calls `onHeartbeat`.
+ *
  * `feed` throws `MastodonMalformedEventError`; after that the parser is spent.
  */
-export function createSseParser(sink: SseSink, maxEventBytes: number): SseFeed {
+export function createSseParser(onEvent: SseEvent, onHeartbeat: () => void, maxEventBytes: number): SseFeed {
   const decoder = strictDecoder();
   let name: string | undefined; // the `event:` value of the block being read
   let data: string | undefined; // its `data:` lines so far
@@ -77,13 +74,13 @@ export function createSseParser(sink: SseSink, maxEventBytes: number): SseFeed {
         // event; a block with only one of the two is malformed, as in Mastodon.py.
         if (name !== undefined || data !== undefined) {
           if (!name || data === undefined) throw new MastodonMalformedEventError('Missing field', data);
-          sink.event(name, data);
+          onEvent(name, data);
         }
         name = data = undefined;
         eventBytes = 0;
       } else if (line[0] == ':') {
         // Comments are handled and forgotten, so they do not count towards the block's size.
-        sink.heartbeat();
+        onHeartbeat();
       } else {
         if ((eventBytes += bytes) > maxEventBytes) throw new MastodonMalformedEventError('Event too large');
         // Only `data` and `event` matter: a line without a colon is a field name with an empty

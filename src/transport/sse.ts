@@ -40,7 +40,7 @@ export const sseTransport = (c: ClientContext): Transport => ({
       throw new MastodonNetworkError(`${path} answered ${type}, not an event stream`, { status: 200 });
     }
     hooks._open();
-    const feed = createSseParser({ event: (name, data) => hooks._event(name, toPayload(name, data)), heartbeat: hooks._heartbeat }, o.maxEventBytes);
+    const feed = createSseParser((name, data) => hooks._event(name, toPayload(name, data)), hooks._heartbeat, o.maxEventBytes);
     const reader = res.body.getReader();
     try {
       for (let chunk; !(chunk = await reader.read()).done; ) {
