@@ -31,7 +31,9 @@ export function createSseParser(onEvent: SseEvent, onHeartbeat: () => void, maxE
   let data: string | undefined; // its `data:` lines so far
   let eventBytes = 0; // bytes of the complete lines of the block being read
   let rest = ''; // the unfinished line
-  let restBytes = 0; // its bytes as received
+  // Where the unfinished line starts in the bytes of the chunk being read: 0 or less (it began
+  // in earlier chunks: its bytes so far are -at), or 1 after a LF that ended a CRLF.
+  let at = 0;
   let afterCR = false; // the last chunk ended with a CR: a LF that starts the next is its CRLF's
   let firstLine = true;
 
@@ -42,11 +44,10 @@ export function createSseParser(onEvent: SseEvent, onHeartbeat: () => void, maxE
     } catch (cause) {
       throw new MastodonMalformedEventError('Malformed UTF-8', undefined, { cause });
     }
-    let at = 0; // where the next line starts, in the chunk's bytes
     if (text) {
       if (afterCR && text[0] == '\n') {
         text = text.slice(1);
-        at = 1;
+        at++;
       }
       afterCR = text.at(-1) == '\r';
     }
@@ -56,11 +57,10 @@ export function createSseParser(onEvent: SseEvent, onHeartbeat: () => void, maxE
     for (let i = 0; i < last; i += 2) {
       let line = rest + parts[i];
       const eol = parts[i + 1]!;
-      const end = chunk.indexOf(eol.charCodeAt(0), at);
-      let bytes = restBytes + end - at + 1;
+      const end = chunk.indexOf(eol.charCodeAt(0), at > 0 ? at : 0);
+      let bytes = end - at + 1;
       at = end + eol.length;
       rest = '';
-      restBytes = 0;
       if (firstLine) {
         firstLine = false;
         // A byte order mark is allowed once, at the very start of the stream.
@@ -72,7 +72,7 @@ export function createSseParser(onEvent: SseEvent, onHeartbeat: () => void, maxE
       if (!line) {
         // Blank line: the end of a block. A block with neither field (after a comment) is no
         // event; a block with only one of the two is malformed, as in Mastodon.py.
-        if (name !== undefined || data !== undefined) {
+        if ((name ?? data) !== undefined) {
           if (!name || data === undefined) throw new MastodonMalformedEventError('Missing field', data);
           onEvent(name, data);
         }
@@ -95,6 +95,7 @@ export function createSseParser(onEvent: SseEvent, onHeartbeat: () => void, maxE
       }
     }
     rest += parts[last];
-    if ((restBytes += chunk.length - at) + eventBytes > maxEventBytes) throw new MastodonMalformedEventError('Event too large');
+    // The unfinished line's bytes count towards the block as they come.
+    if (eventBytes - (at -= chunk.length) > maxEventBytes) throw new MastodonMalformedEventError('Event too large');
   };
 }
