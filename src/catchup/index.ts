@@ -99,14 +99,13 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     try {
       for (let min = newest[name]; !closed; ) {
         if (++pages > max / 20 + 5) return gap('stuck', [here()]);
-        const c = (ac = abortController());
         // Its turn in the budget, or close() now (a deadline: its timer is cleared either way, none is left behind).
         const wait = budget();
-        if (wait) await new Promise((resolve) => (deadline(wait, c.signal)[0].onabort = resolve));
+        if (wait) await new Promise((resolve) => (deadline(wait, ac!.signal)[0].onabort = resolve));
         if (closed) return;
         const ms = opts.timeoutSec * 1000;
         // The request's deadline stays until the page is handled (all of it synchronous once the body is read).
-        const [signal, stop] = deadline(ms, c.signal);
+        const [signal, stop] = deadline(ms, ac!.signal);
         try {
           const res = await fetchFn(`${api}${path}?${query}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name[0] == 'n' ? 80 : 40}`, { headers, signal });
           budget._left(res.headers.get('x-ratelimit-remaining'));
@@ -140,6 +139,8 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
 
   /** One catch-up: every timeline, once more per connection opened meanwhile; then the held events. */
   const run = async (): Promise<void> => {
+    // The run's requests and waits: close() aborts them. (Each request's deadline listens to it: they go with the run.)
+    ac = abortController();
     count = 0;
     missing = {};
     do {
