@@ -13,7 +13,7 @@ import type { StreamSpec } from '../streams.js';
 import { answered, serverMessageOf } from '../transport/response-error.js';
 import type { RestBudget } from './budget.js';
 import { prevMinId } from './link.js';
-import { idsOf, newer, sourcesOf, type Source } from './sources.js';
+import { idOf, newer, sourcesOf, type Source } from './sources.js';
 
 /**
  * `catchUp`: holds live events back while it fetches what the stream missed from the REST
@@ -60,8 +60,9 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
 
   /** Delivers an event unless it was delivered already: 1 if it was delivered, 0 for a duplicate. After close() (the dispatcher delivers nothing), the position does not move. */
   const deliver = (name: string, payload: unknown, stream?: StreamName): number => {
-    const [id, key] = idsOf(name, payload);
-    if (key) {
+    const id = idOf(name, payload);
+    const key = name[0] + id;
+    if (id) {
       if (seen.has(key)) return 0;
       seen.add(key);
       if (seen.size > 1000 + 4 * max) {
@@ -94,7 +95,6 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
    * timeout; `close()` aborts it, and any wait, at once.
    */
   const fill = async ([name, path, query]: Source): Promise<void> => {
-    const key = (x: unknown) => idsOf(name, x)[0];
     const here = () => ({ timeline: path, sinceId: newest[name] });
     try {
       for (let min = newest[name]; !closed; ) {
@@ -115,17 +115,17 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
             throw new MastodonAPIError(answered(path, res.status, serverMessage), res.status, { serverMessage });
           }
           const items: unknown[] = JSON.parse(body);
-          if (!min) return void (newest[name] ??= (moved(), key(items[0]) || '0'));
+          if (!min) return void (newest[name] ??= (moved(), idOf(name, items[0]) || '0'));
           if (!items.length) return;
-          items.sort((a, b) => (newer(key(a), key(b)) ? 1 : -1));
+          items.sort((a, b) => (newer(idOf(name, a), idOf(name, b)) ? 1 : -1));
           const before = count;
           // Below the cap, deliver; at the cap, only look: one more item newer than the newest delivered means items are missing.
           for (const item of items)
             if (count < max) count += deliver(name, item);
-            else if (newer(key(item), newest[name]!)) return void (missing[path] = here());
+            else if (newer(idOf(name, item), newest[name]!)) return void (missing[path] = here());
           if (count == before) return gap('stuck', [here()]);
           // Reached what the new connection receives live (held): the rest comes that way.
-          if (held?.some((e) => e[0] == name && !newer(key(e[1]), newest[name]!))) return;
+          if (held?.some((e) => e[0] == name && !newer(idOf(name, e[1]), newest[name]!))) return;
           const next = prevMinId(res.headers.get('link'));
           min = next && newer(next, min) ? next : newest[name];
         } finally {
