@@ -146,8 +146,9 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     do {
       opens = 1;
       pages = 0;
-      for (const source of sources) if (!closed) await fill(source);
-    } while (opens > 1 && !closed);
+      // (After close(), fill() returns at once.)
+      for (const source of sources) await fill(source);
+    } while (opens > 1);
     const left = Object.values(missing);
     if (left.length) gap('cap', left);
     opens = 0;
