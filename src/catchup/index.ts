@@ -167,7 +167,6 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     },
     _close() {
       closed = true;
-      held = undefined;
       ac?.abort();
       clock.clear(posTimer);
     },
