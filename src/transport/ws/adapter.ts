@@ -16,7 +16,10 @@ export interface SocketEvents {
 /** One socket, whichever class made it. */
 export interface Socket {
   _send(text: string): void;
-  /** Ends the socket at once: `ws` terminates (no waiting on a peer that ignores the close handshake). */
+  /**
+   * Ends the socket at once: `ws` terminates (no waiting on a peer that ignores the close
+   * handshake). Its events are not reported any more.
+   */
   _end(): void;
 }
 
@@ -33,7 +36,7 @@ export const PATH = '/api/v1/streaming';
  *   before buffering it (the socket then closes with 1009). A standard WebSocket shows none of
  *   these: a refused upgrade is a close with 1006, and a message arrives whole.
  */
-export const openSocket = (WS: any, base: string, token: string | undefined, agent: string | undefined, inQuery: unknown, maxPayload: number, on: SocketEvents): Socket => {
+export const openSocket = (WS: any, base: string, token: string | undefined, agent: string | undefined, inQuery: unknown, maxPayload: number, on?: SocketEvents): Socket => {
   const emitter = typeof WS.prototype?.on == 'function';
   const headers: Record<string, string> = {};
   if (agent) headers['User-Agent'] = agent;
@@ -48,12 +51,12 @@ export const openSocket = (WS: any, base: string, token: string | undefined, age
   let refused: MastodonNetworkError | undefined;
   /** `ws` refused a frame over maxPayload (it then ends the socket, locally seen as 1006): reported as 1009, "message too big". */
   let tooBig = false;
-  s.onopen = on._open;
-  s.onmessage = (e: { data: string }) => on._message(e.data);
+  s.onopen = () => on?._open();
+  s.onmessage = (e: { data: string }) => on?._message(e.data);
   s.onerror = (e: { error?: { code?: string } }) => (tooBig ||= e?.error?.code == 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH');
-  s.onclose = (e: { code: number }) => on._close(tooBig ? 1009 : e.code, refused);
+  s.onclose = (e: { code: number }) => on?._close(tooBig ? 1009 : e.code, refused);
   if (emitter) {
-    s.on('ping', on._alive);
+    s.on('ping', () => on?._alive());
     s.on('unexpected-response', (_req: unknown, res: { statusCode: number; headers: Record<string, string> }) => {
       const h = res.headers;
       refused = refusal(PATH, res.statusCode, h['x-error-message'], parseRetryAfter(h['retry-after'] as string | null, clock.now()));
@@ -62,6 +65,10 @@ export const openSocket = (WS: any, base: string, token: string | undefined, age
   }
   return {
     _send: (text) => s.send(text),
-    _end: () => (emitter ? s.terminate() : s.close()),
+    _end: () => {
+      // What the socket does after this is not the supervisor's any more.
+      on = undefined;
+      emitter ? s.terminate() : s.close();
+    },
   };
 };

@@ -223,35 +223,40 @@ export class WsTransport {
         .finally(stop);
     };
 
-    /** Opens the socket that `me` stands for until it exists. */
-    const open = async (me: object, signal: AbortSignal): Promise<void> => {
-      const base = await c._base(signal);
-      if (ws !== me) return;
-      // The first attempt's limit is the socket's (`ws` refuses a longer frame unread).
-      const s: Socket = (ws = openSocket(WS, base, o.accessToken, o.userAgent, o.tokenInQuery, [...subs][0]!._o.maxEventBytes, {
-        _open: () => {
-          if (ws !== s) return;
-          openedAt = clock.now();
-          alive();
-          tick();
-          pump();
-        },
-        _message: (data) => ws === s && message(data),
-        _alive: () => ws === s && alive(),
-        _close: async (code, refused) => {
-          if (ws !== s) return;
-          // A killed session closes with 1005: a clean end, as an SSE stream's end. (1009: a
-          // frame over maxPayload, refused by `ws` from its header, before reading it.)
-          const err = openedAt
-            ? code == 1005
-              ? undefined
-              : code == 1009
-                ? new MastodonMalformedEventError('Event too large')
-                : new MastodonNetworkError(`${PATH} closed with code ${code}`)
-            : (refused ?? (await probe(base, signal)));
-          if (ws === s) drop(err);
-        },
-      }));
+    /** Opens the socket (`signal`: aborted by a reset, which ends this socket's story). */
+    const open = async (signal: AbortSignal): Promise<void> => {
+      try {
+        const base = await c._base(signal);
+        if (signal.aborted) return;
+        // The first attempt's limit is the socket's (`ws` refuses a longer frame unread).
+        ws = openSocket(WS, base, o.accessToken, o.userAgent, o.tokenInQuery, [...subs][0]!._o.maxEventBytes, {
+          _open: () => {
+            openedAt = clock.now();
+            alive();
+            tick();
+            pump();
+          },
+          _message: message,
+          _alive: alive,
+          _close: async (code, refused) => {
+            // A killed session closes with 1005: a clean end, as an SSE stream's end. (1009: a
+            // frame over maxPayload, refused by `ws` from its header, before reading it.)
+            const err = openedAt
+              ? code == 1005
+                ? undefined
+                : code == 1009
+                  ? new MastodonMalformedEventError('Event too large')
+                  : new MastodonNetworkError(`${PATH} closed with code ${code}`)
+              : (refused ?? (await probe(base, signal)));
+            // (Not after a reset, which aborts the signal: the socket is no longer this one.)
+            if (!signal.aborted) drop(err);
+          },
+        });
+      } catch (e) {
+        // A MastodonError (a refused downgrade) as it is; no cause otherwise: a runtime's message
+        // may quote the URL or the subprotocol, and so the token.
+        if (!signal.aborted) drop(e instanceof MastodonError ? e : unreachable());
+      }
     };
 
     // (Negative once the wait is over: the handle then tries at once.)
@@ -269,10 +274,8 @@ export class WsTransport {
         if (ws) pump();
         else {
           // Marks the socket as on its way until the real one exists.
-          const me = (ws = {});
-          // A MastodonError (a refused downgrade) as it is; no cause otherwise: a runtime's message
-          // may quote the URL or the subprotocol, and so the token.
-          open(me, (socketSignal = abortController()).signal).catch((e) => ws === me && drop(e instanceof MastodonError ? e : unreachable()));
+          ws = {};
+          void open((socketSignal = abortController()).signal);
         }
       });
   }
