@@ -36,11 +36,11 @@ export interface Ledger {
   /** When the marker of the batch in flight went out (0: none is awaited; one marker of a batch at a time). */
   _flying: number;
   /**
-   * What goes out now, given what the handles want: subscribes, then the marker that closes
+   * Sends what is due now, given what the handles want: subscribes, then the marker that closes
    * their batch (none while one is awaited, or when nothing is due). On a `mute` socket the
    * batch settles as it goes out, with no marker.
    */
-  _next(wanted: Iterable<{ _key: string; _spec: StreamSpec }>, mute?: unknown): string[];
+  _next(wanted: Iterable<{ _key: string; _spec: StreamSpec }>, mute: unknown, send: (text: string) => void): void;
   /** A marker was answered (closing its batch, if it had one). */
   _answered(): undefined;
   /** A refusal (its `error` text): the stream it belongs to (now off the table), or undefined. */
@@ -92,26 +92,24 @@ export const ledger = (): Ledger => {
   const l: Ledger = {
     _on: on,
     _flying: 0,
-    _next(wanted, mute) {
-      const out: string[] = [];
-      const send = ([spec]: Entry): unknown => out.push(frame('subscribe', spec));
+    _next(wanted, mute, send) {
+      const subscribe = ([spec]: Entry): void => send(frame('subscribe', spec));
       if (!alone && ![...on.values()].some(([, state]) => state == State.Recheck))
-        for (const { _key: k, _spec: spec } of wanted) if (!on.has(k)) send(on.set(k, [spec, State.Sent]).get(k)!);
-      if (l._flying) return out;
+        for (const { _key: k, _spec: spec } of wanted) if (!on.has(k)) subscribe(on.set(k, [spec, State.Sent]).get(k)!);
+      if (l._flying) return;
       // No marker awaited: the batch is every stream in the air, else the first recheck (table order), alone.
       let batch = [...on.values()].filter(([, state]) => state == State.Sent);
       if (!batch.length) {
         const r = [...on.values()].find(([, state]) => state == State.Recheck);
-        if (!r) return out;
-        send(r);
+        if (!r) return;
+        subscribe(r);
         batch = [r];
         alone = 1;
       }
       for (const e of batch) e[1] = State.Batch;
       l._flying = clock.now();
       if (mute) l._answered();
-      else out.push(batch.some(([spec]) => spec[0] == 'list') ? LIST_MARKER : MARKER);
-      return out;
+      else send(batch.some(([spec]) => spec[0] == 'list') ? LIST_MARKER : MARKER);
     },
     _answered() {
       if (probing) probing = 0;

@@ -97,7 +97,7 @@ export class WsTransport {
     /** Sends what is due; opens the attempts whose stream has settled. */
     const pump = (): void => {
       if (!openedAt) return;
-      for (const text of book._next(subs, mute)) send(text);
+      book._next(subs, mute, send);
       for (const sub of subs) if (book._on.get(sub._key)?.[1]! >= State.Settled) opened(sub);
     };
 
@@ -144,13 +144,13 @@ export class WsTransport {
     };
 
     const reset = (): void => {
-      const old = ws;
+      // (The socket reports nothing once ended; `{}` has nothing to end.)
+      (ws as Socket | undefined)?._end?.();
       clock.clear(timer);
       socketSignal?.abort();
       timer = ws = socketSignal = mute = undefined;
       openedAt = 0;
       book = ledger();
-      (old as Socket | undefined)?._end?.();
     };
 
     const message = (data: string): void => {
