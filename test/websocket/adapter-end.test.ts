@@ -19,7 +19,7 @@ describe('adapter: _end()', () => {
   test('a standard WebSocket is closed, and its later open, message and close events are not reported', () => {
     MemorySocket.made = [];
     const { heard, on } = recorder();
-    const s = openSocket(MemorySocket, 'http://s.example', 'tok', undefined, false, 1000, on);
+    const s = openSocket(MemorySocket, 'http://s.example', { accessToken: 'tok' }, 1000, on);
     const raw = MemorySocket.made[0]!;
     raw.open();
     raw.say({ a: 1 });
@@ -34,7 +34,7 @@ describe('adapter: _end()', () => {
   test('ws: terminated, and its later ping and close are not reported', () => {
     MemorySocket.made = [];
     const { heard, on } = recorder();
-    const s = openSocket(MemoryEmitterSocket, 'http://s.example', 'tok', undefined, false, 1000, on);
+    const s = openSocket(MemoryEmitterSocket, 'http://s.example', { accessToken: 'tok' }, 1000, on);
     const raw = MemorySocket.made[0] as MemoryEmitterSocket;
     raw.listeners.ping!();
     raw.drop(1000);

@@ -2,6 +2,7 @@ import { parseRetryAfter } from '../../backoff.js';
 import type { MastodonNetworkError } from '../../errors/MastodonNetworkError.js';
 import { clock } from '../../platform.js';
 import { refusal } from '../response-error.js';
+import type { ClientContext } from '../types.js';
 
 /** What the supervisor hears from a socket. */
 export interface SocketEvents {
@@ -29,21 +30,22 @@ export const PATH = '/api/v1/streaming';
  * Opens a socket to `base` (the http(s) streaming base) with the class `WS`: a standard
  * WebSocket (browsers, Deno, Bun, Node's own) or the `ws` package's (an EventEmitter).
  *
- * - The token: in the query only on request (`inQuery`); as an `Authorization` header where
+ * - The token: in the query only on request (`tokenInQuery`); as an `Authorization` header where
  *   the class takes headers (`ws`); otherwise as the single subprotocol, as browsers allow.
  * - `ws` shows the server's pings, and a refused upgrade's status and headers (`Retry-After`):
  *   the supervisor uses both. It also refuses a frame longer than `maxPayload` from its header,
  *   before buffering it (the socket then closes with 1009). A standard WebSocket shows none of
  *   these: a refused upgrade is a close with 1006, and a message arrives whole.
  */
-export const openSocket = (WS: any, base: string, token: string | undefined, agent: string | undefined, inQuery: unknown, maxPayload: number, on?: SocketEvents): Socket => {
+export const openSocket = (WS: any, base: string, o: ClientContext['_o'], maxPayload: number, on?: SocketEvents): Socket => {
   const emitter = typeof WS.prototype?.on == 'function';
+  const { accessToken: token, userAgent: agent } = o;
   const headers: Record<string, string> = {};
   if (agent) headers['User-Agent'] = agent;
   let url = base.replace(/^http/, 'ws') + PATH;
   let protocol: string | undefined;
   if (token) {
-    if (inQuery) url += '?access_token=' + encodeURIComponent(token);
+    if (o.tokenInQuery) url += '?access_token=' + encodeURIComponent(token);
     else if (emitter) headers.Authorization = 'Bearer ' + token;
     else protocol = token;
   }

@@ -229,7 +229,7 @@ export class WsTransport {
         const base = await c._base(signal);
         if (signal.aborted) return;
         // The first attempt's limit is the socket's (`ws` refuses a longer frame unread).
-        ws = openSocket(WS, base, o.accessToken, o.userAgent, o.tokenInQuery, [...subs][0]!._o.maxEventBytes, {
+        ws = openSocket(WS, base, o, [...subs][0]!._o.maxEventBytes, {
           _open: () => {
             openedAt = clock.now();
             alive();
