@@ -45,8 +45,8 @@ export interface Ledger {
   _answered(): undefined;
   /** A refusal (its `error` text): the stream it belongs to (now off the table), or undefined. */
   _refused(error: string): [string, Entry] | undefined;
-  /** Liveness: a marker to send when the socket is quiet (undefined while one is awaited). */
-  _probe(): string | undefined;
+  /** Liveness: sends a marker when the socket is quiet (none while one is awaited). */
+  _probe(send: (text: string) => void): void;
 }
 
 /** A stream's place in the table: the states below `Settled` are not open yet. */
@@ -131,10 +131,10 @@ export const ledger = (): Ledger => {
       }
       for (const [, e] of suspects) e[1] = State.Recheck;
     },
-    _probe() {
+    _probe(send) {
       if (probing || l._flying) return;
       probing = 1;
-      return MARKER;
+      send(MARKER);
     },
   };
   return l;

@@ -106,8 +106,7 @@ export class WsTransport {
       let period = 20000;
       for (const sub of subs) period = Math.min(period, (sub._o.timeoutSec * 1000) / 3);
       const quiet = clock.now() - last;
-      const probe = !mute && quiet >= period && book._probe();
-      if (probe) send(probe);
+      if (!mute && quiet >= period) book._probe(send);
       // A batch unanswered for a whole period (pings and events answer nothing): `mute`.
       if (book._flying && clock.now() - book._flying >= period) {
         book._answered();
