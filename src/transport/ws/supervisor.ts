@@ -208,17 +208,14 @@ export class WsTransport {
      * (fatal) or a 429 (`Retry-After`) there is the answer, anything else is `unreachable`. Bounded by the first attempt's `timeoutSec`, aborted by a reset
      * (close()), and reads at most a few KiB of the body.
      */
-    const probe = (base: string, signal: AbortSignal): Promise<MastodonError> => {
+    const probe = (base: string, signal: AbortSignal): Promise<unknown> => {
       const [sub] = subs as unknown as [Sub];
       const [s, stop] = deadline(sub._o.timeoutSec * 1000, signal);
       // The stream's own request, on the base the socket tried: a 200 is stopped at once (its
       // body is not read).
       return sseTransport({ ...c, _base: async () => base })
         ._connect(sub._spec, { _open: stop } as ConnectionHooks, s, sub._o)
-        .then(
-          () => unreachable(base),
-          (e: MastodonNetworkError) => (e.status == 401 || e.status == 429 ? e : unreachable(base)),
-        )
+        .catch((e: MastodonNetworkError) => (e.status == 401 || e.status == 429) && e)
         .finally(stop);
     };
 
@@ -246,7 +243,7 @@ export class WsTransport {
                 : code == 1009
                   ? new MastodonMalformedEventError('Event too large')
                   : new MastodonNetworkError(`${PATH} closed with code ${code}`)
-              : (refused ?? (await probe(base, signal)));
+              : refused || ((await probe(base, signal)) as MastodonError) || unreachable(base);
             // (Not after a reset, which aborts the signal: the socket is no longer this one.)
             if (!signal.aborted) drop(err);
           },
