@@ -27,8 +27,7 @@ import type { StreamSpec } from '../../streams.js';
  * blamed.
  *
  * Akkoma answers every message (`pleroma:respond`): its error to an unsubscribe is a marker's
- * answer, its error to a subscribe a refusal. GoToSocial answers nothing: see the supervisor's
- * `mute`.
+ * answer, its error to a subscribe a refusal. GoToSocial answers nothing: see `mute`.
  */
 export interface Ledger {
   /** key → [spec, state]: the streams subscribed on this socket. */
@@ -37,15 +36,18 @@ export interface Ledger {
   _flying: number;
   /**
    * Sends what is due now, given what the handles want: subscribes, then the marker that closes
-   * their batch (none while one is awaited, or when nothing is due). On a `mute` socket the
+   * their batch (none while one is awaited, or when nothing is due). On a mute socket the
    * batch settles as it goes out, with no marker.
    */
-  _next(wanted: Iterable<{ _key: string; _spec: StreamSpec }>, mute: unknown, send: (text: string) => void): void;
-  /** A marker was answered (closing its batch, if it had one). */
-  _answered(): undefined;
+  _next(wanted: Iterable<{ _key: string; _spec: StreamSpec }>, send: (text: string) => void): void;
+  /**
+   * A marker was answered (closing its batch, if it had one); `mute`: no, it went unanswered
+   * for a probe period, and the socket is taken for one that answers none.
+   */
+  _answered(mute?: 1): void;
   /** A refusal (its `error` text): the stream it belongs to (now off the table), or undefined. */
   _refused(error: string): [string, Entry] | undefined;
-  /** Liveness: sends a marker when the socket is quiet (none while one is awaited). */
+  /** Liveness: sends a marker when the socket is quiet (none while one is awaited, none on a mute socket). */
   _probe(send: (text: string) => void): void;
 }
 
@@ -88,11 +90,17 @@ export const ledger = (): Ledger => {
   let probing: unknown;
   /** The batch in flight is a recheck: nothing else goes out until it is answered. */
   let alone: unknown;
+  /**
+   * The socket answers no marker (GoToSocial): a batch's marker went unanswered for a probe
+   * period. Its batches then settle as they go out (no marker sent), and no probe goes out.
+   * A marker's answer (a Mastodon that was only slow) ends it. One socket's: a new one finds out again.
+   */
+  let mute: unknown;
 
   const l: Ledger = {
     _on: on,
     _flying: 0,
-    _next(wanted, mute, send) {
+    _next(wanted, send) {
       const subscribe = ([spec]: Entry): void => send(frame('subscribe', spec));
       if (!alone && ![...on.values()].some(([, state]) => state == State.Recheck))
         for (const { _key: k, _spec: spec } of wanted) if (!on.has(k)) subscribe(on.set(k, [spec, State.Sent]).get(k)!);
@@ -108,10 +116,11 @@ export const ledger = (): Ledger => {
       }
       for (const e of batch) e[1] = State.Batch;
       l._flying = clock.now();
-      if (mute) l._answered();
+      if (mute) l._answered(1);
       else send(batch.some(([spec]) => spec[0] == 'list') ? LIST_MARKER : MARKER);
     },
-    _answered() {
+    _answered(m) {
+      mute = m;
       if (probing) probing = 0;
       else {
         for (const e of on.values()) if (e[1] == State.Batch) e[1] = State.Settled;
@@ -132,7 +141,7 @@ export const ledger = (): Ledger => {
       for (const [, e] of suspects) e[1] = State.Recheck;
     },
     _probe(send) {
-      if (probing || l._flying) return;
+      if (mute || probing || l._flying) return;
       probing = 1;
       send(MARKER);
     },

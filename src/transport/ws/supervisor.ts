@@ -43,7 +43,7 @@ const unreachable = (base = ''): MastodonNetworkError => new MastodonNetworkErro
  * Mastodon answers with a message. A healthy quiet stream thus stays receiving, and a dead
  * peer stays silent: the handles' read timeout ends the socket within `timeoutSec`. The same
  * traffic keeps a Chrome MV3 service worker awake. A server that answers no marker (GoToSocial,
- * see `mute`) can be proven alive only by its pings, where they show; elsewhere a quiet stream
+ * see the ledger's `mute`) can be proven alive only by its pings, where they show; elsewhere a quiet stream
  * there meets the read timeout (docs/websocket.md). Akkoma's `pleroma:respond` answers count.
  */
 export class WsTransport {
@@ -65,12 +65,6 @@ export class WsTransport {
     /** When a frame (or a ping) last came; when the socket opened (0: it is not open). */
     let last = 0;
     let openedAt = 0;
-    /**
-     * The socket answers no marker (GoToSocial): a batch's marker went unanswered for a probe
-     * period. Its batches then settle as they go out (no marker sent), and no probe goes out.
-     * A marker's answer (a Mastodon that was only slow) ends it. One socket's: a new one finds out again.
-     */
-    let mute: unknown;
     /** Back-off: failures of the socket in a row, no new socket before `until`; the error of the last drop. */
     let failures = 0;
     let until = 0;
@@ -97,7 +91,7 @@ export class WsTransport {
     /** Sends what is due; opens the attempts whose stream has settled. */
     const pump = (): void => {
       if (!openedAt) return;
-      book._next(subs, mute, send);
+      book._next(subs, send);
       for (const sub of subs) if (book._on.get(sub._key)?.[1]! >= State.Settled) opened(sub);
     };
 
@@ -106,11 +100,10 @@ export class WsTransport {
       let period = 20000;
       for (const sub of subs) period = Math.min(period, (sub._o.timeoutSec * 1000) / 3);
       const quiet = clock.now() - last;
-      if (!mute && quiet >= period) book._probe(send);
-      // A batch unanswered for a whole period (pings and events answer nothing): `mute`.
+      if (quiet >= period) book._probe(send);
+      // A batch unanswered for a whole period (pings and events answer nothing): the socket is mute.
       if (book._flying && clock.now() - book._flying >= period) {
-        book._answered();
-        mute = 1;
+        book._answered(1);
         pump();
       }
       timer = setTimer(tick, period - (quiet % period));
@@ -147,7 +140,7 @@ export class WsTransport {
       (ws as Socket | undefined)?._end?.();
       clock.clear(timer);
       socketSignal?.abort();
-      timer = ws = socketSignal = mute = undefined;
+      timer = ws = socketSignal = undefined;
       openedAt = 0;
       book = ledger();
     };
@@ -176,9 +169,9 @@ export class WsTransport {
       const error = m?.error;
       if (typeof error == 'string') {
         // A marker's answer has no status; a refused subscribe has one.
-        // (An answer proves the socket answers markers: not `mute`.)
+        // (An answer proves the socket answers markers: not mute.)
         const status = m.status;
-        const blamed = typeof status == 'number' && status ? book._refused(error) : (mute = book._answered());
+        const blamed = typeof status == 'number' && status ? book._refused(error) : book._answered();
         if (blamed) err = refusal('Subscribe to ' + blamed[1][0].join(' '), status, error);
         to = blamed?.[0];
       } else if (typeof m?.event == 'string') {
