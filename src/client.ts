@@ -3,7 +3,7 @@ import { Dispatcher, type Listener } from './listener.js';
 import { Stream, type EventGate, type StreamHandle } from './handle.js';
 import { bad, check, CLIENT_OPTIONS, resolveStreamOptions, type StreamOptions } from './options.js';
 import { abortController, defaultFetch } from './platform.js';
-import { deadline, readText } from './request.js';
+import { get } from './request.js';
 import type { ResolvedStreamOptions } from './options.js';
 import { publicType, streamSpec, type StreamParams, type StreamSpec, type StreamType } from './streams.js';
 import type { ClientContext, Transport } from './transport/types.js';
@@ -74,37 +74,35 @@ export abstract class Mastodon {
     const timeoutMs = (this.requestTimeoutSec = options.requestTimeoutSec ?? 300) * 1000;
     this.transport = transport;
     const fetchFn = () => options.fetch ?? defaultFetch();
-    /** Aborts the discovery in flight (undefined when none is): once every caller waiting for it has left. */
-    let stop: (() => void) | undefined;
-    /** The signals of the callers of the discovery in flight (`{}`: one that cannot leave). */
-    let waiting: { aborted?: boolean }[] = [];
-    /** Discovery: started by the first caller, shared by every stream, aborted once none of them waits. */
-    const discover = (): Promise<string> => {
-      const ac = abortController();
-      waiting = [];
-      stop = () => {
-        ac.abort();
-        base = undefined;
-      };
-      // Its answer is forgotten once it resolves when it may not be cached (it fell back).
-      const p: Promise<string> = discoverStreamingBase(apiBaseUrl, fetchFn(), timeoutMs, ac.signal)
-        .then(([found, cache]) => (cache || base != p || (base = undefined), found))
-        .finally(() => (stop = undefined));
-      return p;
-    };
     /** The streaming base: `streamingBaseUrl`, else discovery's answer once asked for. */
     let base: Promise<string> | undefined =
       fixed ? Promise.resolve(streamingBaseFrom(fixed, 'https://') ?? bad('streamingBaseUrl', 'an http(s) URL')) : undefined;
+    /**
+     * Joins the discovery in flight (a caller without a signal can never leave it): returns how
+     * the caller leaves it. Discovery is aborted once every caller has left; after it settled,
+     * joining and leaving change nothing (its count is infinite).
+     */
+    let join: ((signal?: AbortSignal) => () => void) | undefined;
     this.#c = {
       _fetch: fetchFn,
       _base: (signal) => {
-        const p = (base ??= discover());
-        if (stop) waiting.push(signal ?? {});
+        let p = base;
+        if (!p) {
+          // Discovery: started by the first caller, shared by every stream.
+          const ac = abortController();
+          let n = 0;
+          // A guess (no answer: the API base) is not kept once it resolves.
+          const q: Promise<string> = (p = base =
+            discoverStreamingBase(apiBaseUrl, fetchFn(), timeoutMs, ac.signal)
+              .then((found) => found ?? (base == q && (base = undefined), apiBaseUrl))
+              .finally(() => (n = 1 / 0)));
+          join = (s) => ((n += s ? 1 : 1 / 0), () => --n || (ac.abort(), (base = undefined)));
+        }
+        const leave = join?.(signal);
         return new Promise((resolve, reject) => {
           p.then(resolve, reject);
-          // A caller whose signal aborts leaves at once; discovery is aborted once all have. (A
-          // signal that aborts later, after discovery or during another one, only asks again.)
-          signal?.addEventListener('abort', () => (reject(signal.reason), waiting.every((s) => s.aborted) && stop?.()));
+          // A caller whose signal aborts leaves at once. (A signal that aborts after discovery only asks again.)
+          signal?.addEventListener('abort', () => (reject(signal.reason), leave?.()));
         });
       },
       _o: options,
@@ -122,17 +120,11 @@ export abstract class Mastodon {
    * 1 MiB of the body is read.
    */
   async streamHealthy(): Promise<boolean> {
-    const ms = this.requestTimeoutSec * 1000;
-    const [signal, stop] = deadline(ms);
     try {
-      const path = '/api/v1/streaming/health';
-      const res = await this.#c._fetch()((await this.#c._base(signal)) + path, { credentials: 'omit', cache: 'no-store', signal });
-      const body = (await readText(res, path, ms)).trim();
-      return res.status == 200 && (body == 'OK' || body == 'success');
+      const [status, body] = await get(this.#c._fetch(), this.#c._base, '/api/v1/streaming/health', this.requestTimeoutSec * 1000);
+      return status == 200 && /^\s*(OK|success)\s*$/.test(body!);
     } catch {
       return false;
-    } finally {
-      stop();
     }
   }
 

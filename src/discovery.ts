@@ -1,5 +1,5 @@
 import { bad } from './options.js';
-import { deadline, readText } from './request.js';
+import { get } from './request.js';
 import { streamingBaseFrom } from './url.js';
 
 /**
@@ -9,8 +9,9 @@ import { streamingBaseFrom } from './url.js';
  * needs no CORS preflight). Each request is bounded by `timeoutMs`, reads at most 1 MiB, and
  * is aborted with `signal` (every stream waiting for discovery has closed).
  *
- * Returns the base and whether it is worth caching: an answer is, a network failure is not
- * (the next connection asks again rather than sticking to a guess forever). An `https` API
+ * Returns the base when it is worth caching — an answer is (the API base itself when the server
+ * has no endpoint, or names no base) — and undefined when a network failure left only the API
+ * base as a guess (the next connection asks again rather than sticking to it forever). An `https` API
  * whose answer names a cleartext base is refused (`MastodonIllegalArgumentError`, an answer
  * too): the token would follow it unencrypted; `streamingBaseUrl` is the way to insist.
  */
@@ -19,19 +20,17 @@ export async function discoverStreamingBase(
   fetchFn: typeof fetch,
   timeoutMs: number,
   signal: AbortSignal,
-): Promise<[base: string, cache: boolean]> {
+): Promise<string | undefined> {
   let answered = false;
   const read = async (path: string, pick: (json: any) => unknown): Promise<string | undefined> => {
-    const [s, stop] = deadline(timeoutMs, signal);
     try {
-      const res = await fetchFn(apiBaseUrl + path, { signal: s, credentials: 'omit' });
+      const [status, body] = await get(fetchFn, () => apiBaseUrl, path, timeoutMs, signal);
       // 404 and friends are answers too: this server has no such endpoint. A 5xx is not.
-      answered ||= res.status < 500;
-      if (res.ok) return streamingBaseFrom(pick(JSON.parse(await readText(res, path, timeoutMs))));
+      answered ||= status < 500;
+      // (No body, an error's: JSON.parse(undefined) throws.)
+      return streamingBaseFrom(pick(JSON.parse(body!)));
     } catch {
       // unreachable, timed out, aborted, over 1 MiB or not JSON: try the next one
-    } finally {
-      stop();
     }
   };
   const base =
@@ -39,5 +38,5 @@ export async function discoverStreamingBase(
     (await read('/api/v1/instance', (j) => j?.urls?.streaming_api));
   // (Both are normalised: `https:` has an `s` where `http:` has its colon.)
   if (apiBaseUrl[4] == 's' && base?.[4] == ':') bad('streamingBaseUrl', 'set to stream without TLS');
-  return [base ?? apiBaseUrl, base !== undefined || answered];
+  return answered ? (base ?? apiBaseUrl) : base;
 }

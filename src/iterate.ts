@@ -30,24 +30,27 @@ export interface StreamIterator<T = StreamEvent | UnknownStreamEvent | StreamGap
 }
 
 /**
- * The events `StreamEventMap` names, exactly: the type checks that this lists every one of them
+ * The events `StreamEventMap` names, exactly: the types check that this lists every one of them
  * and nothing else. Only these are yielded as typed events; any other name — a near one such
  * as `status_update`, `Update` or `delete_`, which a listener's method rule would map onto a
- * known method — is yielded as `unknown`, with the name as sent.
+ * known method — is yielded as `unknown`, with the name as sent. (An array: smaller than an
+ * object's keys or a regular expression.)
  */
-const KNOWN = {
-  update: 1,
-  'status.update': 1,
-  delete: 1,
-  notification: 1,
-  conversation: 1,
-  filters_changed: 1,
-  announcement: 1,
-  'announcement.reaction': 1,
-  'announcement.delete': 1,
-  encrypted_message: 1,
-  notifications_merged: 1,
-} satisfies Record<StreamEventName, 1>;
+const KNOWN = [
+  'update',
+  'status.update',
+  'delete',
+  'notification',
+  'conversation',
+  'filters_changed',
+  'announcement',
+  'announcement.reaction',
+  'announcement.delete',
+  'encrypted_message',
+  'notifications_merged',
+] as const satisfies readonly StreamEventName[];
+/** Type-only (no code): an event of `StreamEventMap` left out of `KNOWN` makes this an error. */
+type AllKnown<Left extends never = Exclude<StreamEventName, (typeof KNOWN)[number]>> = Left;
 
 type Item = StreamEvent | UnknownStreamEvent | StreamGap;
 
@@ -57,40 +60,36 @@ type Item = StreamEvent | UnknownStreamEvent | StreamGap;
  */
 export function iterate(start: (listener: Listener) => Stream): StreamIterator {
   const queue: Item[] = [];
+  /** The next item to yield: the queue is read by index (`shift()` is quadratic on a long queue) and emptied once read through. */
   let head = 0;
   /** The pending `next()`'s resolve: given a value, or the promise `end()` makes (resolving with a rejected promise rejects). */
   let waiting: ((r: IteratorResult<Item> | Promise<IteratorResult<Item>>) => void) | undefined;
-  let finished = false;
 
-  /** The pending `next()`, taken (it is answered once). */
-  const take = () => {
-    const w = waiting;
-    waiting = undefined;
-    return w;
-  };
-
-  const push = (item: Item) => {
-    const w = take();
-    if (w) w({ value: item, done: false });
-    else queue.push(item);
+  /** Queues `item` (if any), then answers the pending `next()` when it can: with the oldest queued item, else, once the stream has ended, with the end. */
+  const answer = (item?: Item | void) => {
+    if (item) queue.push(item);
+    if (waiting && (head < queue.length || !stream.isAlive())) {
+      waiting(head < queue.length ? { value: queue[head++]!, done: false } : end());
+      waiting = undefined;
+      if (head == queue.length) queue.length = head = 0;
+    }
   };
 
   const stream = start({
     onAnyEvent(name, payload, stream) {
-      push(
-        Object.hasOwn(KNOWN, name)
+      answer(
+        (KNOWN as readonly string[]).includes(name)
           ? ({ event: name, payload, stream } as StreamEvent)
           : { event: 'unknown', name, payload, stream },
       );
     },
     onCatchUpGap(gap) {
-      push({ event: null, gap });
+      answer({ event: null, gap });
     },
   });
 
   /** The end: the error that ended the stream, thrown once (taken off the handle), else done. */
   const end = async (): Promise<IteratorResult<Item>> => {
-    finished = true;
     const err = stream.error;
     stream.error = undefined;
     if (err) throw err;
@@ -98,19 +97,11 @@ export function iterate(start: (listener: Listener) => Stream): StreamIterator {
   };
 
   // When the handle ends, a pending `next()` learns it.
-  void stream.done.then(() => take()?.(end()));
+  void stream.done.then(answer);
 
   const it: StreamIterator = {
     position: () => stream.position(),
-    next(): Promise<IteratorResult<Item>> {
-      if (head < queue.length) {
-        const value = queue[head++]!;
-        if (head === queue.length) queue.length = head = 0;
-        return Promise.resolve({ value, done: false });
-      }
-      if (finished || !stream.isAlive()) return end();
-      return new Promise((resolve) => (waiting = resolve));
-    },
+    next: () => new Promise((resolve) => ((waiting = resolve), answer())),
     return(): Promise<IteratorResult<Item>> {
       stream.error = undefined;
       stream.close();

@@ -58,9 +58,12 @@ export const CLIENT_OPTIONS = {
   requestTimeoutSec: 0,
 };
 
-/** Throws `MastodonIllegalArgumentError`: `<name> must be <what>`. Never quotes the value (it may be the token). */
-export const bad = (name: string, what: string): never => {
-  throw new MastodonIllegalArgumentError(name + ' must be ' + what);
+/**
+ * Throws `MastodonIllegalArgumentError`: `<name> must be <what>` (an option: never quoting its
+ * value, which may be the token), or just `name` (any other message).
+ */
+export const bad = (name: string, what?: string): never => {
+  throw new MastodonIllegalArgumentError(what ? name + ' must be ' + what : name);
 };
 
 /**
@@ -70,9 +73,10 @@ export const bad = (name: string, what: string): never => {
  * limit off; 1e400 is Infinity), and > 0 for a timeout or a size (0 would time out or refuse
  * everything at once, timers spinning); a string has no control character (a token or user
  * agent with CR, LF or NUL makes a runtime refuse the header, quoting it in its error);
- * `catchUp` may also be an object (`{ from }`).
+ * `catchUp` may also be an object (`{ from }`). Returns `r` with each option's value, or the
+ * table's where it was left out (for `DEFAULTS`: its default).
  */
-export const check = (o: object, types: object): void => {
+export const check = <R extends object>(o: object, types: object, r = {} as R): R => {
   for (const key in types) {
     const v = (o as Record<string, any>)[key];
     const type = typeof (types as Record<string, unknown>)[key];
@@ -83,15 +87,14 @@ export const check = (o: object, types: object): void => {
       (typeof v != type || (type == 'number' ? !(v >= 0 && v < 1 / 0) || (positive && !v) : type == 'string' && /[\0-\x1f\x7f]/.test(v)))
     )
       bad(key, 'a ' + (type == 'number' ? (positive ? 'number > 0' : 'number ≥ 0') : type == 'string' ? 'string without control characters' : type));
+    (r as Record<string, unknown>)[key] = v ?? (types as Record<string, unknown>)[key];
   }
+  return r;
 };
 
 /** Checks the options (see `check`; `signal` an AbortSignal) and fills in the defaults. */
 export function resolveStreamOptions(o: StreamOptions, requestTimeoutSec: number): ResolvedStreamOptions {
-  check(o, DEFAULTS);
-  const signal = o.signal;
-  if (signal && !signal.addEventListener) bad('signal', 'an AbortSignal');
-  const r: Record<string, unknown> = { signal, requestTimeoutSec };
-  for (const key in DEFAULTS) r[key] = o[key as keyof StreamOptions] ?? DEFAULTS[key as keyof typeof DEFAULTS];
-  return r as ResolvedStreamOptions;
+  const r = check(o, DEFAULTS, { signal: o.signal, requestTimeoutSec } as ResolvedStreamOptions);
+  if (r.signal && !r.signal.addEventListener) bad('signal', 'an AbortSignal');
+  return r;
 }

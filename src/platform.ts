@@ -3,9 +3,9 @@
  * TypeScript that receives what it needs from here, so the core runs unchanged in browsers,
  * Deno, Bun, Node ≥ 20 and extension service workers (no `window`, no `document`).
  *
- * Nothing here runs at import time: every global is read when a function is called, so
- * importing the library in a service worker touches nothing, and a test can swap a global
- * (fake timers, a patched fetch) after import.
+ * Nothing here runs at import time (beyond naming `globalThis`): every global is read from it
+ * when a function is called, so importing the library in a service worker touches nothing, and
+ * a test can swap a global (fake timers, a patched fetch) after import.
  */
 
 export type TimerId = ReturnType<typeof setTimeout>;
@@ -16,7 +16,7 @@ type Global = {
   console?: Console;
   addEventListener?: (type: string, fn: () => void, options: { signal: AbortSignal }) => void;
 };
-const g = (): Global => globalThis as Global;
+const g = globalThis as Global;
 
 /**
  * Time, timers and chance: the runtime's. Every other module reads them through this object
@@ -42,14 +42,14 @@ export const setTimer = (fn: () => void, ms: number): TimerId => clock.set(fn, M
 export const abortController = (): AbortController => new AbortController();
 
 export const defaultFetch = (): typeof fetch => {
-  const f = g().fetch;
+  const f = g.fetch;
   if (!f) throw new TypeError('No fetch here: pass the fetch option');
   // Some runtimes throw "Illegal invocation" when fetch is called detached from its global.
-  return f.bind(globalThis);
+  return f.bind(g);
 };
 
 export const defaultWebSocket = (): typeof WebSocket => {
-  const W = g().WebSocket;
+  const W = g.WebSocket;
   if (!W) throw new TypeError('No WebSocket here: pass the WebSocket option');
   return W;
 };
@@ -57,7 +57,7 @@ export const defaultWebSocket = (): typeof WebSocket => {
 /** A strict UTF-8 decoder: malformed input throws instead of turning into U+FFFD. */
 export const strictDecoder = (): TextDecoder => new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-export const reportError = (...args: unknown[]): void => g().console?.error(...args);
+export const reportError = (...args: unknown[]): void => g.console?.error(...args);
 
 /**
  * Calls `fn` when the runtime says the network is back (`online` on `window` or a worker's
@@ -66,7 +66,7 @@ export const reportError = (...args: unknown[]): void => g().console?.error(...a
  * methods but never fires it.
  */
 export const onOnline = (fn: () => void, until: { signal: AbortSignal }): void => {
-  g().addEventListener?.('online', fn, until);
+  g.addEventListener?.('online', fn, until);
 };
 
 /** Byte chunks as text (UTF-8, lenient). */

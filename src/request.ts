@@ -35,3 +35,24 @@ export const readText = async (res: Response, what: string, ms: number): Promise
   }
   return textOf(chunks);
 };
+
+/**
+ * `GET base + path` with no token and no cookies (`base` may wait: the wait counts too), bounded
+ * by `ms` and aborted with `signal`: the status, and the body of a 2xx (see `readText`; '' when
+ * it could not be read). Discovery's and `streamHealthy()`'s requests.
+ */
+export const get = async (
+  fetchFn: typeof fetch,
+  base: (signal: AbortSignal) => Promise<string> | string,
+  path: string,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<[status: number, body?: string]> => {
+  const [s, stop] = deadline(ms, signal);
+  try {
+    const res = await fetchFn((await base(s)) + path, { signal: s, credentials: 'omit', cache: 'no-store' });
+    return [res.status, res.ok ? await readText(res, path, ms).catch(() => '') : undefined];
+  } finally {
+    stop();
+  }
+};

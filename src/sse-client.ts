@@ -1,5 +1,5 @@
 import { Mastodon as Client } from './client.js';
-import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentError.js';
+import { bad } from './options.js';
 import type { EventGate } from './handle.js';
 import type { Dispatcher } from './listener.js';
 import type { ResolvedStreamOptions } from './options.js';
@@ -21,13 +21,13 @@ const NOT_HERE = 'Not in mastodon-streaming/sse: ';
 export class Mastodon extends Client {
   /** @internal */
   protected _transportFor(c: ClientContext): Transport {
-    if (this.transport == 'websocket') throw new MastodonIllegalArgumentError(NOT_HERE + "transport: 'websocket'");
+    if (this.transport == 'websocket') bad(NOT_HERE + "transport: 'websocket'");
     return sseTransport(c);
   }
 
   /** @internal */
   protected _gate(_c: ClientContext, _d: Dispatcher, _spec: StreamSpec, opts: ResolvedStreamOptions): EventGate | undefined {
-    if (opts.catchUp) throw new MastodonIllegalArgumentError(NOT_HERE + 'catchUp');
+    if (opts.catchUp) bad(NOT_HERE + 'catchUp');
     return undefined;
   }
 }

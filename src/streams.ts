@@ -1,4 +1,4 @@
-import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentError.js';
+import { bad } from './options.js';
 
 /** A stream as Mastodon's WebSocket protocol names it. */
 export type StreamType =
@@ -27,10 +27,6 @@ export type StreamParams = { tag?: string; list?: string | { id: string } };
 
 // The twelve stream names of docs/protocol.md, as one pattern rather than a table.
 const TYPE = /^(?:user(?::notification)?|public(?::local|:remote)?(?::media)?|hashtag(?::local)?|list|direct)$/;
-
-const bad = (message: string): never => {
-  throw new MastodonIllegalArgumentError(message);
-};
 
 /** Checks a stream name from outside (`mastodon.stream(name)`); the stream methods name theirs themselves. */
 export const checkType = (type: string): void => {

@@ -1,6 +1,7 @@
 import { MastodonAPIError } from '../errors/MastodonAPIError.js';
 import { MastodonError } from '../errors/MastodonError.js';
 import { MastodonNetworkError } from '../errors/MastodonNetworkError.js';
+import { redact } from '../errors/redact.js';
 import type { StreamName } from '../events.js';
 import type { EventGate } from '../handle.js';
 import type { CatchUpGap, Dispatcher } from '../listener.js';
@@ -31,13 +32,10 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   const from = (opts.catchUp as { from?: unknown }).from;
   /** Newest id delivered (or recorded on the first connection), per timeline, keyed by the event that carries its items. */
   const newest = idsFrom(from, spec, names);
-  /** The first connection resumes from `from`: it catches up like a reconnect. */
-  let resume = from != null;
-  /** Live events held back while a catch-up runs; undefined when none runs. */
-  let held: [string, unknown, StreamName?][] | undefined;
-  let busy = false;
-  /** A connection opened during the running pass: read the timelines once more before releasing. */
-  let again = false;
+  /** Live events held back while a catch-up runs; undefined when none runs. The first connection resumes from `from`: it catches up like a reconnect. */
+  let held: [string, unknown, StreamName?][] | undefined = from != null ? [] : undefined;
+  /** 0: no catch-up runs; 1: one runs; more: a connection opened during its pass, so it reads the timelines once more before releasing. */
+  let opens = 0;
   let closed = false;
   let ac: AbortController | undefined;
   /** Recently delivered keys, oldest first (a Set iterates in insertion order). */
@@ -47,10 +45,10 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   /** Of the running catch-up, all its timelines and passes together: items delivered and where the cap left items out; and pages read in this pass. */
   let count = 0;
   let pages = 0;
-  let missing: { timeline: string; sinceId?: string }[] = [];
+  let missing: Record<string, CatchUpGap['missing'][0]> = {};
   let posTimer: TimerId | undefined;
 
-  const position = (): StreamPosition => ({ stream: [...spec], ids: { ...newest } });
+  const position = (): StreamPosition => ({ stream: spec, ids: { ...newest } });
 
   /** The position moved: tell `onPosition` a second later (so at most once a second), unless already due. */
   const moved = (): void => {
@@ -60,13 +58,11 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     }, 1000);
   };
 
-  /** Delivers an event unless it was delivered already; returns false for a duplicate. `dry`: only tell. */
-  const deliver = (name: string, payload: unknown, stream?: StreamName, dry?: boolean): boolean => {
-    const ids = idsOf(name, payload);
-    if (ids) {
-      const [id, key] = ids;
-      if (seen.has(key)) return false;
-      if (dry) return true;
+  /** Delivers an event unless it was delivered already: 1 if it was delivered, 0 for a duplicate. */
+  const deliver = (name: string, payload: unknown, stream?: StreamName): number => {
+    const [id, key] = idsOf(name, payload);
+    if (key) {
+      if (seen.has(key)) return 0;
       seen.add(key);
       if (seen.size > 1000 + 4 * max) {
         const [oldest] = seen;
@@ -78,10 +74,12 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
       }
     }
     d._event(name, payload, stream);
-    return true;
+    return 1;
   };
 
-  const gap = (reason: CatchUpGap['reason'], gone: typeof missing, error?: MastodonError): void => {
+  /** Reports a gap. No error leaves with the token in it (the server's message may echo it; a runtime may quote a header). */
+  const gap = (reason: CatchUpGap['reason'], gone: CatchUpGap['missing'], error?: MastodonError): void => {
+    redact(error, token);
     d._call('onCatchUpGap', { ...gone[0]!, reason, missing: gone, error } satisfies CatchUpGap);
   };
 
@@ -96,45 +94,41 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
    * timeout; `close()` aborts it, and any wait, at once.
    */
   const fill = async ([name, path, query]: Source): Promise<void> => {
-    const key = (x: unknown) => (idsOf(name, x) || [''])[0];
+    const key = (x: unknown) => idsOf(name, x)[0];
     const here = () => ({ timeline: path, sinceId: newest[name] });
     try {
       for (let min = newest[name]; !closed; ) {
         if (++pages > max / 20 + 5) return gap('stuck', [here()]);
         const c = (ac = abortController());
-        // Its turn in the budget, or close() now (the timer is cleared either way: none is left behind).
+        // Its turn in the budget, or close() now (a deadline: its timer is cleared either way, none is left behind).
         const wait = budget();
-        let timer: TimerId | undefined;
-        if (wait) await new Promise<void>((resolve) => ((c.signal.onabort = () => resolve()), (timer = setTimer(resolve, wait))));
-        clock.clear(timer);
+        if (wait) await new Promise((resolve) => (deadline(wait, c.signal)[0].onabort = resolve));
         if (closed) return;
         const ms = opts.timeoutSec * 1000;
         const [signal, stop] = deadline(ms, c.signal);
         let res: Response;
         let body: string;
         try {
-          res = await fetchFn(`${api}${path}?${query}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name == 'notification' ? 80 : 40}`, { headers, signal });
+          res = await fetchFn(`${api}${path}?${query}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name[0] == 'n' ? 80 : 40}`, { headers, signal });
           budget._left(res.headers.get('x-ratelimit-remaining'));
           body = await readText(res, path, ms);
         } finally {
           stop();
         }
         if (!res.ok) {
-          const serverMessage = serverMessageOf(body)?.split(token!).join('[redacted]'); // split(undefined): the whole
+          const serverMessage = serverMessageOf(body);
           throw new MastodonAPIError(answered(path, res.status, serverMessage), res.status, { serverMessage });
         }
         const items: unknown[] = JSON.parse(body);
         if (!min) return void (newest[name] ??= (moved(), key(items[0]) || '0'));
         if (!items.length) return;
         items.sort((a, b) => (newer(key(a), key(b)) ? 1 : -1));
-        let fresh = 0;
-        // Below the cap, deliver; at the cap, only look: one more new item means items are missing.
+        const before = count;
+        // Below the cap, deliver; at the cap, only look: one more item newer than the newest delivered means items are missing.
         for (const item of items)
-          if (deliver(name, item, undefined, count >= max)) {
-            if (count++ >= max) return void (missing.some((m) => m.timeline == path) || missing.push(here()));
-            fresh++;
-          }
-        if (!fresh) return gap('stuck', [here()]);
+          if (count < max) count += deliver(name, item);
+          else if (newer(key(item), newest[name]!)) return void (missing[path] = here());
+        if (count == before) return gap('stuck', [here()]);
         // Reached what the new connection receives live (held): the rest comes that way.
         if (held?.some((e) => e[0] == name && !newer(key(e[1]), newest[name]!))) return;
         const next = prevMinId(res.headers.get('link'));
@@ -147,16 +141,16 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
 
   /** One catch-up: every timeline, once more per connection opened meanwhile; then the held events. */
   const run = async (): Promise<void> => {
-    busy = true;
     count = 0;
-    missing = [];
+    missing = {};
     do {
-      again = false;
+      opens = 1;
       pages = 0;
       for (const source of sources) if (!closed) await fill(source);
-    } while (again && !closed);
-    if (missing.length) gap('cap', missing);
-    busy = false;
+    } while (opens > 1 && !closed);
+    const left = Object.values(missing);
+    if (left.length) gap('cap', left);
+    opens = 0;
     const events = held;
     held = undefined;
     for (const e of events ?? []) deliver(...e);
@@ -164,10 +158,8 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
 
   return {
     _opened(reconnect) {
-      if (reconnect || resume) held ??= [];
-      resume = false;
-      if (busy) again = true;
-      else void run();
+      if (reconnect) held ??= [];
+      if (!opens++) void run();
     },
     _event(...e) {
       if (held) held.push(e);

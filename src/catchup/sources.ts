@@ -10,12 +10,12 @@ export const newer = (a: string, b: string): boolean => a.padStart(32) > b.padSt
  * For the kinds a catch-up fetches: the id `min_id` pages by (a status id for timelines, a
  * notification id, a conversation's last status id) and the key that deduplicates deliveries
  * (status and notification ids are separate id spaces; a conversation counts again when its
- * last status changes). False for anything else.
+ * last status changes). `['']` (no id, no key) for anything else.
  */
-export const idsOf = (name: string, p: any): false | [string, string] => {
+export const idsOf = (name: string, p: any): [string, string?] => {
   const c = name == 'conversation';
   const id = c ? p?.last_status?.id : (name == 'update' || name == 'notification') && p?.id;
-  return typeof id == 'string' && [id, name[0] + (c ? p.id : '') + '/' + id];
+  return typeof id == 'string' ? [id, name[0] + (c ? p.id : '') + '/' + id] : [''];
 };
 
 /** One REST timeline that holds what a stream sends: [event name, path, query prefix]. */

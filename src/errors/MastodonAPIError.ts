@@ -9,8 +9,6 @@ export class MastodonAPIError extends MastodonError {
 
   constructor(message: string, status: number, options: { serverMessage?: string; retryAfterSec?: number; cause?: unknown } = {}) {
     super(message, options);
-    this.status = status;
-    this.serverMessage = options.serverMessage;
-    this.retryAfterSec = options.retryAfterSec;
+    Object.assign(this, options, { status });
   }
 }

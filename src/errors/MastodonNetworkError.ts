@@ -25,9 +25,6 @@ export class MastodonNetworkError extends MastodonError {
 
   constructor(message: string, options: NetworkErrorOptions = {}) {
     super(message, options);
-    this.status = options.status;
-    this.serverMessage = options.serverMessage;
-    this.retryAfterSec = options.retryAfterSec;
-    this.fatal = !!options.fatal;
+    Object.assign(this, options, { fatal: !!options.fatal });
   }
 }
