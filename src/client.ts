@@ -191,7 +191,7 @@ export abstract class Mastodon {
     const d = new Dispatcher(listener, spec);
     const c = this.#c;
     const stream = new Stream(spec, d, opts, c._o.accessToken, this._transportFor(c), this._gate(c, d, spec, opts));
-    return opts.runAsync ? (void stream._run(), stream) : stream._run();
+    return opts.runAsync ? stream : stream._run;
   }
 
   /** @internal The transport of this client's streams. */

@@ -55,21 +55,22 @@ class Interruption extends MastodonNetworkError {}
  * printed (`console.log`, `util.inspect`, `JSON.stringify`).
  */
 export class Stream implements StreamHandle {
-  state: HandleState = 'connecting';
   /** The error that ended the handle for good, if one did. */
   declare error?: MastodonError;
   declare readonly done: Promise<void>;
-  /** Runs the stream. Resolves when it ends; rejects only in blocking mode (`runAsync: false`). */
-  declare _run: () => Promise<void>;
+  /** The stream's run, started by the constructor: resolves when it ends; rejects only in blocking mode (`runAsync: false`). */
+  declare _run: Promise<void>;
+  /** Where the handle stands (for tests: it is no part of the API). */
+  declare _state: () => HandleState;
   declare close: () => void;
   declare isAlive: () => boolean;
   declare isReceiving: () => boolean;
   declare position: () => StreamPosition | undefined;
 
   constructor(spec: StreamSpec, d: Dispatcher, o: ResolvedStreamOptions, token: string | undefined, transport: Transport, gate?: EventGate) {
+    // (Set to 'connecting' by the loop, which starts at the end of the constructor.)
+    let state: HandleState;
     let attempt: AbortController | undefined;
-    /** Set by a timer or `online` before it aborts the attempt: the reason wins over the abort error. */
-    let failure: MastodonNetworkError | undefined;
     /**
      * When the current attempt began, when its connection opened (0: not yet), when bytes last
      * came (0: none yet); when the timer is due, and when bytes first came after that (0: not
@@ -83,26 +84,33 @@ export class Stream implements StreamHandle {
     let timer: TimerId | undefined;
     let wake: (() => void) | undefined;
     let resolveDone: () => void;
+    /** The read timeout, in ms. */
+    const limit = o.timeoutSec * 1000;
     /** Aborted by close(): removes the `online` and `signal` listeners. */
     const off = abortController();
     this.done = new Promise((resolve) => (resolveDone = resolve));
+    this._state = () => state;
 
     // (`state` is changed by close() while the loop awaits: read through a function, it is not
     // narrowed to a constant across those awaits.)
-    const alive = (this.isAlive = () => this.state != 'closed');
+    const alive = (this.isAlive = () => state != 'closed');
 
-    // (`last` is 0 until bytes came: now − 0 is past any timeout.)
     this.position = () => gate?._position();
 
-    this.isReceiving = () => this.state == 'open' && clock.now() - last < o.timeoutSec * 1000;
+    // (`last` is 0 until bytes came: now − 0 is past any timeout.)
+    this.isReceiving = () => state == 'open' && clock.now() - last < limit;
 
-    /** Ends the current attempt with `error` as its reason (which tells a shared socket that its connection failed). */
-    // (Without an attempt, `failure` is left alone: the call and its argument are skipped.)
-    const fail = (error: MastodonNetworkError): void => attempt?.abort((failure = error));
+    /**
+     * Ends the current attempt with `error` as its reason (which tells a shared socket that its
+     * connection failed, and the loop why the attempt ended: the reason wins over the abort
+     * error, and the first reason over later ones).
+     */
+    // (Without an attempt, the call and its argument are skipped.)
+    const fail = (error: MastodonNetworkError): void => attempt?.abort(error);
 
     /** The network is back or the runtime woke: reconnect now, not after a back-off or a timeout. */
     const interrupt = (message: string): void => {
-      if (this.state == 'waiting') {
+      if (state == 'waiting') {
         failures = 0;
         wake?.();
       } else fail(new Interruption(message));
@@ -127,12 +135,11 @@ export class Stream implements StreamHandle {
 
     const tick = (): void => {
       const t = clock.now();
-      const limit = o.timeoutSec * 1000;
       const late = Math.max(limit / 2, 1000);
       // Frozen: late, and no bytes read within `late` of the due time (a burst read on waking,
       // just before this timer ran, does not count).
       if (t - due > late && !(seen && seen - due <= late)) return interrupt('Runtime was frozen');
-      const connecting = this.state == 'connecting';
+      const connecting = state == 'connecting';
       const left = connecting ? o.requestTimeoutSec * 1000 - (t - start) : limit - (t - (last || opened));
       if (left > 0) return arm(Math.min(left, limit));
       fail(connecting ? new MastodonNetworkError(`No answer within ${o.requestTimeoutSec} s`) : new MastodonReadTimeout(`Nothing received for ${o.timeoutSec} s`));
@@ -142,7 +149,7 @@ export class Stream implements StreamHandle {
     const hooks: ConnectionHooks = {
       _open: () => {
         if (!alive()) return;
-        this.state = 'open';
+        state = 'open';
         opened = clock.now();
         gate?._opened(reconnect);
         reconnect = true;
@@ -162,7 +169,7 @@ export class Stream implements StreamHandle {
 
     const close = (this.close = () => {
       if (!alive()) return;
-      this.state = 'closed';
+      state = 'closed';
       d._active = false;
       attempt?.abort();
       wake?.();
@@ -175,27 +182,29 @@ export class Stream implements StreamHandle {
     const loop = async (): Promise<void> => {
       while (alive()) {
         const ac = (attempt = abortController());
-        failure = undefined;
-        this.state = 'connecting';
+        state = 'connecting';
         opened = last = 0;
         start = clock.now();
-        arm(Math.min(o.requestTimeoutSec, o.timeoutSec) * 1000);
-        // (Typed as the network error it most often is: `fatal` and `retryAfterSec` are read below.)
-        let error: MastodonNetworkError | undefined;
-        try {
-          await transport._connect(spec, hooks, ac.signal, o);
-        } catch (e) {
-          error = e instanceof MastodonError ? (e as MastodonNetworkError) : new MastodonNetworkError('Connection failed', { cause: e });
-        }
+        arm(Math.min(o.requestTimeoutSec * 1000, limit));
+        // (Typed as the network error it most often is: `fatal` and `retryAfterSec` are read
+        // below. `_connect` resolves to nothing: no error.)
+        let error: MastodonNetworkError | void = await transport
+          ._connect(spec, hooks, ac.signal, o)
+          .catch((e: unknown) => (e instanceof MastodonError ? (e as MastodonNetworkError) : new MastodonNetworkError('Connection failed', { cause: e })));
         clock.clear(timer);
         attempt = undefined;
+        // A timer's or `online`'s reason for aborting the attempt (see `fail`) wins.
+        error = ac.signal.reason ?? error;
         ac.abort();
         if (!alive()) return;
+        // Between two connections, from here on: the one that ended is not receiving, also for
+        // a listener asking in onAbort; the next attempt makes it 'connecting' (at once when
+        // there is no wait).
+        state = 'waiting';
         // A connection that stayed up for the base wait (at least 0.1 s, whatever the options:
         // a base wait of 0 must not make every drop "healthy") was healthy: reconnect at once and
         // reset the count. One that ended sooner is a failure, so accept-then-drop cannot spin.
         const healthy = opened > 0 && clock.now() - opened >= Math.max(o.reconnectAsyncWaitSec * 1000, 100);
-        error = failure ?? error;
         if (!error) {
           // A clean end: Mastodon does this when the session is killed. Blocking mode resolves;
           // an async handle treats it as an interruption and reconnects (to meet a 401, then stop).
@@ -217,25 +226,19 @@ export class Stream implements StreamHandle {
         failures = atOnce || healthy ? 0 : failures + 1;
         const wait = atOnce ? 0 : (transport._wait?.(error) ?? backoffMs(failures, o.reconnectAsyncWaitSec, o.reconnectAsyncMaxWaitSec, clock.random(), error.retryAfterSec));
         if (wait > 0) {
-          this.state = 'waiting';
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            timer = setTimer(resolve, wait);
-          });
           // (`wake` stays: calling it again resolves nothing, and only a waiting handle is woken.)
+          await new Promise<void>((resolve) => (timer = setTimer((wake = resolve), wait)));
           clock.clear(timer);
         }
       }
     };
 
-    this._run = () => {
-      const signal = o.signal;
-      // `online` means the network is back: whatever we are waiting for, try again now. Only for
-      // a handle that reconnects: one that does not would end (or a blocking promise reject) for it.
-      onOnline(() => o.runAsync && o.reconnectAsync && interrupt('Back online'), off);
-      signal?.addEventListener('abort', close, off);
-      if (signal?.aborted) close();
-      return loop().finally(close);
-    };
+    const signal = o.signal;
+    // `online` means the network is back: whatever we are waiting for, try again now. Only for
+    // a handle that reconnects: one that does not would end (or a blocking promise reject) for it.
+    onOnline(() => o.runAsync && o.reconnectAsync && interrupt('Back online'), off);
+    signal?.addEventListener('abort', close, off);
+    if (signal?.aborted) close();
+    this._run = loop().finally(close);
   }
 }

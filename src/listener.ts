@@ -144,21 +144,11 @@ export interface CallbackStreamListener extends Required<Omit<Listener, 'onListe
 // (`abort` → `onAbort`) is an unknown event, never a call into the listener's machinery.
 const RESERVED = /^on(Abort|AnyEvent|UnknownEvent|ListenerError|CatchUpGap|Position)$/;
 
-// Event name → method name, computed once per distinct name. Mastodon sends a handful of
-// names, so the cache stays tiny; it is capped so a hostile server cannot grow it forever.
+// Event name → method name (`status.update` → `onStatusUpdate`, `some.new_event` →
+// `onSomeNewEvent`; null for reserved names), computed once per distinct name. Mastodon sends a
+// handful of names, so the cache stays tiny; it is capped so a hostile server cannot grow it
+// forever.
 const methodNames = new Map<string, string | null>();
-
-/** `status.update` → `onStatusUpdate`, `some.new_event` → `onSomeNewEvent`; null for reserved names. */
-export const methodNameFor = (event: string): string | null => {
-  let m = methodNames.get(event);
-  if (m === undefined) {
-    m = 'on' + ('.' + event).replace(/[._]+(.?)/g, (_, c: string) => c.toUpperCase());
-    if (RESERVED.test(m)) m = null;
-    if (methodNames.size < 256) methodNames.set(event, m);
-  }
-  return m;
-};
-
 
 /**
  * Calls listener methods with error isolation: whatever a method does wrong (throws, throws
@@ -181,28 +171,37 @@ export class Dispatcher {
   declare _event: (name: string, payload: unknown, stream?: StreamName) => void;
 
   constructor(listener: Listener, forStream: StreamName) {
-    const report = (err: unknown, method: string): void => reportError(`mastodon-streaming: ${method} threw`, err);
-    /** Runs `listener[method](...args)` if it is a function (returns whether it was); what goes wrong goes to `failed`. */
-    const run = (method: string, args: unknown[], failed: (err: unknown, method: string) => void): boolean => {
+    /**
+     * Runs `listener[method](...args)` if it is a function (returns whether it was); what goes
+     * wrong goes to `failed`. `outer`: for `onListenerError` itself, the method whose error it
+     * was given.
+     */
+    const run = (method: string, args: unknown[], outer?: string): boolean => {
       try {
         const fn = (listener as Record<string, unknown>)[method];
         if (typeof fn != 'function') return false;
         // An async method: its rejection too (any promise-like that can be caught).
-        (fn as AnyFn).apply(listener, args)?.catch?.((err: unknown) => failed(err, method));
+        (fn as AnyFn).apply(listener, args)?.catch?.((err: unknown) => failed(err, method, outer));
       } catch (err) {
-        failed(err, method);
+        failed(err, method, outer);
       }
       return true;
     };
-    const failed = (err: unknown, method: string): void => {
-      if (!run('onListenerError', [err, method], (inner) => report(inner, method))) report(err, method);
+    /** To `onListenerError(err, method)`; when there is none, or it failed too, to `console.error`. */
+    const failed = (err: unknown, method: string, outer?: string): void => {
+      if (outer || !run('onListenerError', [err, method], method)) reportError(`mastodon-streaming: ${outer ?? method} threw`, err);
     };
-    const call = (this._call = (method, ...args) => !this._active || run(method, args, failed));
+    const call = (this._call = (method, ...args) => !this._active || run(method, args));
     const all = Object.freeze(forStream);
     this._event = (name, payload, stream = all) => {
       if (typeof name != 'string') return;
       call('onAnyEvent', name, payload, stream);
-      const m = methodNameFor(name);
+      let m = methodNames.get(name);
+      if (m === undefined) {
+        m = 'on' + ('.' + name).replace(/[._]+(.?)/g, (_, c: string) => c.toUpperCase());
+        if (RESERVED.test(m)) m = null;
+        if (methodNames.size < 256) methodNames.set(name, m);
+      }
       if (!(m && (payload === undefined ? call(m) : call(m, payload)))) call('onUnknownEvent', name, payload);
     };
   }

@@ -58,6 +58,9 @@ export function publicType(o: { local?: boolean; remote?: boolean; onlyMedia?: b
 
 /** The SSE path and query for a stream: `/api/v1/streaming/public/local?only_media=true`. */
 export function ssePath([type, param]: StreamSpec): string {
-  const query = param != null ? (type == 'list' ? 'list=' : 'tag=') + encodeURIComponent(param) : type.endsWith(':media') ? 'only_media=true' : '';
-  return '/api/v1/streaming/' + type.replace(':media', '').replace(/:/g, '/') + (query && '?' + query);
+  return (
+    '/api/v1/streaming/' +
+    type.replace(':media', '').replace(/:/g, '/') +
+    (param != null ? (type == 'list' ? '?list=' : '?tag=') + encodeURIComponent(param) : type.endsWith(':media') ? '?only_media=true' : '')
+  );
 }

@@ -35,7 +35,7 @@ async function open(opts: { timeoutSec: number; reconnectAsyncWaitSec: number })
 }
 
 const sseCount = (f: FakeMastodon) => f.requests.filter((r) => r.kind === 'sse').length;
-const stateOf = (h: StreamHandle) => (h as Stream).state;
+const stateOf = (h: StreamHandle) => (h as Stream)._state();
 
 describe('online', () => {
   it('while connected: drops the connection and reconnects at once, without waiting for the read timeout', async () => {

@@ -71,7 +71,7 @@ describe('a handle honours Retry-After as an HTTP date', () => {
     const r = record();
     const m = new Mastodon({ apiBaseUrl: s.url, streamingBaseUrl: s.url, accessToken: 'tok' });
     const h = wire.keep(m.streamUser(r.listener, { runAsync: true, reconnectAsync: true, reconnectAsyncWaitSec: 1, reconnectAsyncMaxWaitSec: 300 }));
-    await until(() => (h as Stream).state === 'waiting');
+    await until(() => (h as Stream)._state() === 'waiting');
     const err = r.aborts()[0] as MastodonNetworkError;
     expect([err.status, err.retryAfterSec]).toEqual([503, 42]);
     expect(clock.delays()).toEqual([42_000]);

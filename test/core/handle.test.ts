@@ -26,7 +26,7 @@ const track = <H extends StreamHandle>(h: H): H => wire.keep(h);
  * proven by `pending() === 0` instead of a quiet real-time window.
  */
 const virtualTime = (): FakeClock => wire.keep(new FakeClock().install());
-const stateOf = (h: StreamHandle) => (h as Stream).state;
+const stateOf = (h: StreamHandle) => (h as Stream)._state();
 
 const ERRORS: [number, string][] = [
   [401, 'Missing access token'],

@@ -1,7 +1,7 @@
 /** The dispatch rule, CallbackStreamListener, listener-error isolation. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CallbackStreamListener, Mastodon, StreamListener, type StreamHandle } from '../../src/index.js';
-import { Dispatcher, methodNameFor, type Listener } from '../../src/listener.js';
+import { Dispatcher, type Listener } from '../../src/listener.js';
 import { record, until, useWireServer, type Call } from '../kit/index.js';
 
 afterEach(() => void vi.restoreAllMocks());
@@ -9,16 +9,26 @@ const { start: startServer, keep } = useWireServer();
 const hold = (h: StreamHandle) => void keep(h);
 
 describe('dispatch rule', () => {
-  it('method names: on + each part split on . and _, capitalised', () => {
-    expect(methodNameFor('update')).toBe('onUpdate');
-    expect(methodNameFor('status.update')).toBe('onStatusUpdate');
-    expect(methodNameFor('some.new_event')).toBe('onSomeNewEvent');
-    expect(methodNameFor('filters_changed')).toBe('onFiltersChanged');
-    expect(methodNameFor('notifications_merged')).toBe('onNotificationsMerged');
-    expect(methodNameFor('abort')).toBeNull();
-    expect(methodNameFor('any_event')).toBeNull();
-    expect(methodNameFor('unknown.event')).toBeNull();
-    expect(methodNameFor('listener_error')).toBeNull();
+  it('method names: on + each part split on . and _, capitalised; reserved names are unknown events', () => {
+    const methods = ['onUpdate', 'onStatusUpdate', 'onSomeNewEvent', 'onFiltersChanged', 'onNotificationsMerged', 'onAbort', 'onAnyEvent', 'onUnknownEvent', 'onListenerError'];
+    const r = record(methods.filter((m) => m !== 'onAnyEvent'));
+    const d = new Dispatcher(r.listener, ['user']);
+    // Each name twice: the second time the name comes from the cache.
+    for (let i = 0; i < 2; i++)
+      for (const name of ['update', 'status.update', 'some.new_event', 'filters_changed', 'notifications_merged', 'abort', 'any_event', 'unknown.event', 'listener_error'])
+        d._event(name, name);
+    const once = [
+      ['onUpdate', 'update'],
+      ['onStatusUpdate', 'status.update'],
+      ['onSomeNewEvent', 'some.new_event'],
+      ['onFiltersChanged', 'filters_changed'],
+      ['onNotificationsMerged', 'notifications_merged'],
+      ['onUnknownEvent', 'abort', 'abort'],
+      ['onUnknownEvent', 'any_event', 'any_event'],
+      ['onUnknownEvent', 'unknown.event', 'unknown.event'],
+      ['onUnknownEvent', 'listener_error', 'listener_error'],
+    ];
+    expect(r.calls).toEqual([...once, ...once]);
   });
 
   it('some.new_event → onSomeNewEvent; onAnyEvent first, with forStream', () => {
