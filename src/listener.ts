@@ -142,7 +142,7 @@ export interface CallbackStreamListener extends Required<Omit<Listener, 'onListe
 
 // Listener methods that are not event handlers: an event whose name maps onto one of these
 // (`abort` → `onAbort`) is an unknown event, never a call into the listener's machinery.
-const RESERVED = /^on(Abort|AnyEvent|UnknownEvent|ListenerError|CatchUpGap|Position)$/;
+const RESERVED = ['onAbort', 'onAnyEvent', 'onUnknownEvent', 'onListenerError', 'onCatchUpGap', 'onPosition'];
 
 // Event name → method name (`status.update` → `onStatusUpdate`, `some.new_event` →
 // `onSomeNewEvent`; null for reserved names), computed once per distinct name. Mastodon sends a
@@ -199,7 +199,7 @@ export class Dispatcher {
       let m = methodNames.get(name);
       if (m === undefined) {
         m = 'on' + ('.' + name).replace(/[._]+(.?)/g, (_, c: string) => c.toUpperCase());
-        if (RESERVED.test(m)) m = null;
+        if (RESERVED.includes(m)) m = null;
         if (methodNames.size < 256) methodNames.set(name, m);
       }
       if (!(m && (payload === undefined ? call(m) : call(m, payload)))) call('onUnknownEvent', name, payload);
