@@ -70,6 +70,7 @@ export class Stream implements StreamHandle {
   constructor(spec: StreamSpec, d: Dispatcher, o: ResolvedStreamOptions, token: string | undefined, transport: Transport, gate?: EventGate) {
     // (Set to 'connecting' by the loop, which starts at the end of the constructor.)
     let state: HandleState;
+    /** The current attempt's controller (after it ended, aborted: aborting it again does nothing). */
     let attempt: AbortController | undefined;
     /**
      * When the current attempt began, when its connection opened (0: not yet), when bytes last
@@ -77,8 +78,8 @@ export class Stream implements StreamHandle {
      * yet: shows the runtime was running then).
      */
     let start: number, opened: number, last: number, due: number, seen: number;
-    /** A connection of this handle has opened before: the next one is a reconnect. */
-    let reconnect = false;
+    /** How many connections of this handle opened (counted for the gate only): after one, the next is a reconnect. */
+    let opens = 0;
     let failures = 0;
     /** The one timer: the attempt's timeout check, or the back-off wait. */
     let timer: TimerId | undefined;
@@ -151,8 +152,7 @@ export class Stream implements StreamHandle {
         if (!alive()) return;
         state = 'open';
         opened = clock.now();
-        gate?._opened(reconnect);
-        reconnect = true;
+        gate?._opened(opens++ > 0);
       },
       _activity: () => {
         const t = (last = clock.now());
@@ -192,7 +192,6 @@ export class Stream implements StreamHandle {
           ._connect(spec, hooks, ac.signal, o)
           .catch((e: unknown) => (e instanceof MastodonError ? (e as MastodonNetworkError) : new MastodonNetworkError('Connection failed', { cause: e })));
         clock.clear(timer);
-        attempt = undefined;
         // A timer's or `online`'s reason for aborting the attempt (see `fail`) wins.
         error = ac.signal.reason ?? error;
         ac.abort();
