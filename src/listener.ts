@@ -163,8 +163,9 @@ export class Dispatcher {
   declare _call: (method: string, ...args: unknown[]) => boolean;
   /**
    * Delivers one event: `onAnyEvent` first, then its own method or `onUnknownEvent`. An event
-   * without payload (`filters_changed`) calls its method with no argument. A name that is not a
-   * string (a WebSocket message can say `"event": ["update"]`) is no event. No `stream`: the
+   * without payload (`filters_changed`) calls its method with no argument. `name` is a string
+   * (a WebSocket message that says `"event": ["update"]` is dropped by the socket's supervisor
+   * before it gets here). No `stream`: the
    * dispatcher's own, frozen (a listener that mutates the array it is given cannot change the
    * stream: the next reconnect's URL is made from it).
    */
@@ -194,7 +195,6 @@ export class Dispatcher {
     const call = (this._call = (method, ...args) => !this._active || run(method, args));
     const all = Object.freeze(forStream);
     this._event = (name, payload, stream = all) => {
-      if (typeof name != 'string') return;
       call('onAnyEvent', name, payload, stream);
       let m = methodNames.get(name);
       if (m === undefined) {
