@@ -124,10 +124,10 @@ export class CallbackStreamListener extends StreamListener {
     // Defined on the first construction, not at import, so that an app without a
     // CallbackStreamListener does not bundle this.
     const proto = CallbackStreamListener.prototype as unknown as Record<string, unknown>;
-    if (!Object.hasOwn(proto, 'onAbort'))
-      for (const m of [...Object.getOwnPropertyNames(StreamListener.prototype), 'onCatchUpGap', 'onPosition'])
-        if (m[0] != 'c' && m != 'onUpdate')
-          proto[m] = function (this: CallbackStreamListener, ...args: unknown[]) {
+    // (Its own `constructor` and `onUpdate`, and on later constructions every method, are there already.)
+    for (const m of [...Object.getOwnPropertyNames(StreamListener.prototype), 'onCatchUpGap', 'onPosition'])
+      if (!Object.hasOwn(proto, m))
+        proto[m] = function (this: CallbackStreamListener, ...args: unknown[]) {
             (this.handlers as Record<string, AnyFn | undefined>)[m[0] == 'o' ? m[2]!.toLowerCase() + m.slice(3) + 'Handler' : 'heartbeatHandler']?.(...args);
           };
   }
