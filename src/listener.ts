@@ -135,7 +135,8 @@ export class CallbackStreamListener extends StreamListener {
   override onUpdate(status: Status): void {
     const h = this.handlers;
     h.updateHandler?.(status);
-    if (h.localUpdateHandler && !String(status?.account?.acct ?? '').includes('@')) h.localUpdateHandler(status);
+    // (test() reads a missing or non-string acct as a string, 'undefined' for none: no @, local.)
+    if (h.localUpdateHandler && !/@/.test(status?.account?.acct as string)) h.localUpdateHandler(status);
   }
 }
 export interface CallbackStreamListener extends Required<Omit<Listener, 'onListenerError'>> {}
