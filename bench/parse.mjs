@@ -111,7 +111,7 @@ function variants(P, dist, data) {
     'ours-pipeline': () => {
       n = 0;
       const d = new P.Dispatcher(listener, ['user']);
-      const feed = P.createSseParser({ event: (name, s) => P.event(d, name, P.toPayload(name, s)), heartbeat: () => P.heartbeat(d) }, 16 * 1024 * 1024);
+      const feed = P.createSseParser((name, s) => P.event(d, name, P.toPayload(name, s)), () => P.heartbeat(d), 16 * 1024 * 1024);
       for (const c of chunks) feed(c);
       return n;
     },

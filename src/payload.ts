@@ -9,15 +9,12 @@ import { MastodonMalformedEventError } from './errors/MastodonMalformedEventErro
  * - `filters_changed` has no payload.
  * - Everything else is JSON, parsed once; a parse failure is `Bad JSON`.
  *
- * The path for entity JSON (data starting with `{`) costs two short string comparisons and
- * one character test before `JSON.parse`; only other data meets the digits pattern.
+ * The path for entity JSON (data starting with `{`) costs two short string comparisons and an
+ * anchored digits pattern that fails at the `{` before `JSON.parse`.
  */
 export function toPayload(event: string, data: string): unknown {
-  if (event === 'delete' || event === 'announcement.delete') return data;
-  if (data[0] != '{') {
-    if (/^\d+$/.test(data)) return data;
-    if (event === 'filters_changed') return undefined;
-  }
+  if (event == 'delete' || event == 'announcement.delete' || /^\d+$/.test(data)) return data;
+  if (event == 'filters_changed' && data[0] != '{') return undefined;
   try {
     return JSON.parse(data);
   } catch (cause) {

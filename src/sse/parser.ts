@@ -1,13 +1,8 @@
 import { MastodonMalformedEventError } from '../errors/MastodonMalformedEventError.js';
 import { strictDecoder } from '../platform.js';
 
-/** Where parsed SSE blocks go. */
-export interface SseSink {
-  /** A complete event: its `event:` name and its `data:` lines joined with `\n`. */
-  event(name: string, data: string): void;
-  /** A comment line (`:)`, `:thump`): Mastodon's greeting and heartbeat. */
-  heartbeat(): void;
-}
+/** A complete event: its `event:` name and its `data:` lines joined with `\n`. */
+export type SseEvent = (name: string, data: string) => void;
 
 export type SseFeed = (chunk: Uint8Array) => void;
 
@@ -26,15 +21,19 @@ export type SseFeed = (chunk: Uint8Array) => void;
  * count too, so a line that never ends is refused once it passes the limit, and at most the
  * limit plus one chunk is ever held.
  *
+ * A comment line (`:)`, `:thump`: Mastodon's greeting and heartbeat) calls `onHeartbeat`.
+ *
  * `feed` throws `MastodonMalformedEventError`; after that the parser is spent.
  */
-export function createSseParser(sink: SseSink, maxEventBytes: number): SseFeed {
+export function createSseParser(onEvent: SseEvent, onHeartbeat: () => void, maxEventBytes: number): SseFeed {
   const decoder = strictDecoder();
   let name: string | undefined; // the `event:` value of the block being read
   let data: string | undefined; // its `data:` lines so far
   let eventBytes = 0; // bytes of the complete lines of the block being read
   let rest = ''; // the unfinished line
-  let restBytes = 0; // its bytes as received
+  // Where the unfinished line starts in the bytes of the chunk being read: 0 or less (it began
+  // in earlier chunks: its bytes so far are -at), or 1 after a LF that ended a CRLF.
+  let at = 0;
   let afterCR = false; // the last chunk ended with a CR: a LF that starts the next is its CRLF's
   let firstLine = true;
 
@@ -45,11 +44,10 @@ export function createSseParser(sink: SseSink, maxEventBytes: number): SseFeed {
     } catch (cause) {
       throw new MastodonMalformedEventError('Malformed UTF-8', undefined, { cause });
     }
-    let at = 0; // where the next line starts, in the chunk's bytes
     if (text) {
       if (afterCR && text[0] == '\n') {
         text = text.slice(1);
-        at = 1;
+        at++;
       }
       afterCR = text.at(-1) == '\r';
     }
@@ -59,11 +57,10 @@ export function createSseParser(sink: SseSink, maxEventBytes: number): SseFeed {
     for (let i = 0; i < last; i += 2) {
       let line = rest + parts[i];
       const eol = parts[i + 1]!;
-      const end = chunk.indexOf(eol.charCodeAt(0), at);
-      let bytes = restBytes + end - at + 1;
+      const end = chunk.indexOf(eol.charCodeAt(0), at > 0 ? at : 0);
+      let bytes = end - at + 1;
       at = end + eol.length;
       rest = '';
-      restBytes = 0;
       if (firstLine) {
         firstLine = false;
         // A byte order mark is allowed once, at the very start of the stream.
@@ -75,15 +72,15 @@ export function createSseParser(sink: SseSink, maxEventBytes: number): SseFeed {
       if (!line) {
         // Blank line: the end of a block. A block with neither field (after a comment) is no
         // event; a block with only one of the two is malformed, as in Mastodon.py.
-        if (name !== undefined || data !== undefined) {
+        if ((name ?? data) !== undefined) {
           if (!name || data === undefined) throw new MastodonMalformedEventError('Missing field', data);
-          sink.event(name, data);
+          onEvent(name, data);
         }
         name = data = undefined;
         eventBytes = 0;
       } else if (line[0] == ':') {
         // Comments are handled and forgotten, so they do not count towards the block's size.
-        sink.heartbeat();
+        onHeartbeat();
       } else {
         if ((eventBytes += bytes) > maxEventBytes) throw new MastodonMalformedEventError('Event too large');
         // Only `data` and `event` matter: a line without a colon is a field name with an empty
@@ -98,6 +95,7 @@ export function createSseParser(sink: SseSink, maxEventBytes: number): SseFeed {
       }
     }
     rest += parts[last];
-    if ((restBytes += chunk.length - at) + eventBytes > maxEventBytes) throw new MastodonMalformedEventError('Event too large');
+    // The unfinished line's bytes count towards the block as they come.
+    if (eventBytes - (at -= chunk.length) > maxEventBytes) throw new MastodonMalformedEventError('Event too large');
   };
 }

@@ -33,23 +33,20 @@ export const sseTransport = (c: ClientContext): Transport => ({
     // A refusal's body is only for the message: it gets the read timeout, not requestTimeoutSec.
     if (res.status != 200) throw await errorFromResponse(res, path, o.timeoutSec * 1000);
     const type = res.headers.get('content-type');
-    // Compared as RFC 9110 says: case-insensitive, parameters ignored (one anchored pass; the
-    // runtime has trimmed the value).
-    if (!res.body || (type && !/^text\/event-stream\s*(;|$)/i.test(type))) {
-      void res.body?.cancel().catch(() => {});
-      throw new MastodonNetworkError(`${path} answered ${type}, not an event stream`, { status: 200 });
-    }
-    hooks._open();
-    const feed = createSseParser({ event: (name, data) => hooks._event(name, toPayload(name, data)), heartbeat: hooks._heartbeat }, o.maxEventBytes);
-    const reader = res.body.getReader();
+    const reader = res.body?.getReader();
     try {
+      // Compared as RFC 9110 says: case-insensitive, parameters ignored (one anchored pass; the
+      // runtime has trimmed the value).
+      if (!reader || (type && !/^text\/event-stream\s*(;|$)/i.test(type))) throw new MastodonNetworkError(`${path} answered ${type}, not an event stream`, { status: 200 });
+      hooks._open();
+      const feed = createSseParser((name, data) => hooks._event(name, toPayload(name, data)), hooks._heartbeat, o.maxEventBytes);
       for (let chunk; !(chunk = await reader.read()).done; ) {
         hooks._activity();
         feed(chunk.value);
       }
     } catch (err) {
-      // Malformed input or a lost connection: release the body at once.
-      void reader.cancel().catch(() => {});
+      // Not an event stream, malformed input or a lost connection: release the body at once.
+      void reader?.cancel().catch(() => {});
       throw err instanceof MastodonError ? err : new MastodonNetworkError('Connection to ' + path + ' lost', { cause: err });
     }
   },

@@ -16,7 +16,7 @@ export function feedParser(
   forStream: readonly string[] = ['user'],
 ): { error?: unknown; fed: number } {
   const d = new Dispatcher(listener, forStream);
-  const feed = createSseParser({ event: (n, data) => d._event(n, toPayload(n, data)), heartbeat: () => d._call('handleHeartbeat') }, maxEventBytes);
+  const feed = createSseParser((n, data) => d._event(n, toPayload(n, data)), () => d._call('handleHeartbeat'), maxEventBytes);
   let fed = 0;
   try {
     for (const c of chunks) {
