@@ -58,7 +58,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     }, 1000);
   };
 
-  /** Delivers an event unless it was delivered already: 1 if it was delivered, 0 for a duplicate. */
+  /** Delivers an event unless it was delivered already: 1 if it was delivered, 0 for a duplicate. After close() (the dispatcher delivers nothing), the position does not move. */
   const deliver = (name: string, payload: unknown, stream?: StreamName): number => {
     const [id, key] = idsOf(name, payload);
     if (key) {
@@ -68,7 +68,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         const [oldest] = seen;
         seen.delete(oldest!);
       }
-      if (names.includes(name) && newer(id, newest[name] ?? '')) {
+      if (!closed && names.includes(name) && newer(id, newest[name])) {
         newest[name] = id;
         moved();
       }
@@ -105,34 +105,33 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         if (wait) await new Promise((resolve) => (deadline(wait, c.signal)[0].onabort = resolve));
         if (closed) return;
         const ms = opts.timeoutSec * 1000;
+        // The request's deadline stays until the page is handled (all of it synchronous once the body is read).
         const [signal, stop] = deadline(ms, c.signal);
-        let res: Response;
-        let body: string;
         try {
-          res = await fetchFn(`${api}${path}?${query}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name[0] == 'n' ? 80 : 40}`, { headers, signal });
+          const res = await fetchFn(`${api}${path}?${query}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name[0] == 'n' ? 80 : 40}`, { headers, signal });
           budget._left(res.headers.get('x-ratelimit-remaining'));
-          body = await readText(res, path, ms);
+          const body = await readText(res, path, ms);
+          if (!res.ok) {
+            const serverMessage = serverMessageOf(body);
+            throw new MastodonAPIError(answered(path, res.status, serverMessage), res.status, { serverMessage });
+          }
+          const items: unknown[] = JSON.parse(body);
+          if (!min) return void (newest[name] ??= (moved(), key(items[0]) || '0'));
+          if (!items.length) return;
+          items.sort((a, b) => (newer(key(a), key(b)) ? 1 : -1));
+          const before = count;
+          // Below the cap, deliver; at the cap, only look: one more item newer than the newest delivered means items are missing.
+          for (const item of items)
+            if (count < max) count += deliver(name, item);
+            else if (newer(key(item), newest[name]!)) return void (missing[path] = here());
+          if (count == before) return gap('stuck', [here()]);
+          // Reached what the new connection receives live (held): the rest comes that way.
+          if (held?.some((e) => e[0] == name && !newer(key(e[1]), newest[name]!))) return;
+          const next = prevMinId(res.headers.get('link'));
+          min = next && newer(next, min) ? next : newest[name];
         } finally {
           stop();
         }
-        if (!res.ok) {
-          const serverMessage = serverMessageOf(body);
-          throw new MastodonAPIError(answered(path, res.status, serverMessage), res.status, { serverMessage });
-        }
-        const items: unknown[] = JSON.parse(body);
-        if (!min) return void (newest[name] ??= (moved(), key(items[0]) || '0'));
-        if (!items.length) return;
-        items.sort((a, b) => (newer(key(a), key(b)) ? 1 : -1));
-        const before = count;
-        // Below the cap, deliver; at the cap, only look: one more item newer than the newest delivered means items are missing.
-        for (const item of items)
-          if (count < max) count += deliver(name, item);
-          else if (newer(key(item), newest[name]!)) return void (missing[path] = here());
-        if (count == before) return gap('stuck', [here()]);
-        // Reached what the new connection receives live (held): the rest comes that way.
-        if (held?.some((e) => e[0] == name && !newer(key(e[1]), newest[name]!))) return;
-        const next = prevMinId(res.headers.get('link'));
-        min = next && newer(next, min) ? next : newest[name];
       }
     } catch (err) {
       if (!closed) gap('error', [here()], err instanceof MastodonError ? err : new MastodonNetworkError(`Catch-up from ${path} failed`, { cause: err }));
@@ -151,9 +150,8 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     const left = Object.values(missing);
     if (left.length) gap('cap', left);
     opens = 0;
-    const events = held;
+    for (const e of held ?? []) deliver(...e);
     held = undefined;
-    for (const e of events ?? []) deliver(...e);
   };
 
   return {

@@ -4,7 +4,7 @@ import type { StreamSpec } from '../streams.js';
  * `a` is newer than `b`. Mastodon ids are decimal strings, compared as big integers: padded to
  * one length, then as text (which also orders the fixed-length ULIDs of other servers).
  */
-export const newer = (a: string, b: string): boolean => a.padStart(32) > b.padStart(32);
+export const newer = (a: string, b = ''): boolean => a.padStart(32) > b.padStart(32);
 
 /**
  * For the kinds a catch-up fetches: the id `min_id` pages by (a status id for timelines, a
