@@ -39,9 +39,9 @@ describe('adapter', () => {
   const events = () => ({ _open() {}, _message() {}, _alive() {}, _close() {} });
 
   test('a standard WebSocket gets the token as its single subprotocol; ws gets headers and maxPayload; tokenInQuery puts it in the URL only', () => {
-    openSocket(MemorySocket, 'https://s.example/x', 'tok', 'ua', false, 1000, events());
-    openSocket(MemoryEmitterSocket, 'http://s.example', 'tok', 'ua', false, 1000, events());
-    openSocket(MemorySocket, 'https://s.example', 'a b', undefined, true, 1000, events());
+    openSocket(MemorySocket, 'https://s.example/x', { accessToken: 'tok', userAgent: 'ua' }, 1000, events());
+    openSocket(MemoryEmitterSocket, 'http://s.example', { accessToken: 'tok', userAgent: 'ua' }, 1000, events());
+    openSocket(MemorySocket, 'https://s.example', { accessToken: 'a b', tokenInQuery: true }, 1000, events());
     expect(MemorySocket.made.map((s) => [s.url, s.arg])).toEqual([
       ['wss://s.example/x/api/v1/streaming', 'tok'],
       ['ws://s.example/api/v1/streaming', { headers: { 'User-Agent': 'ua', Authorization: 'Bearer tok' }, maxPayload: 1000 }],
@@ -51,7 +51,7 @@ describe('adapter', () => {
 
   test('ws: a refused upgrade gives its status, X-Error-Message and Retry-After, and the socket is terminated', () => {
     const closes: unknown[] = [];
-    const s = openSocket(MemoryEmitterSocket, 'http://s.example', 'tok', undefined, false, 1000, { ...events(), _close: (code, refused) => closes.push([code, refused]) });
+    const s = openSocket(MemoryEmitterSocket, 'http://s.example', { accessToken: 'tok' }, 1000, { ...events(), _close: (code, refused) => closes.push([code, refused]) });
     const raw = MemorySocket.made[0] as MemoryEmitterSocket;
     raw.listeners['unexpected-response']!({}, { statusCode: 429, headers: { 'retry-after': '2', 'x-error-message': 'Slow down' } });
     expect(raw.terminated).toBe(1);

@@ -27,8 +27,7 @@ import type { StreamSpec } from '../../streams.js';
  * blamed.
  *
  * Akkoma answers every message (`pleroma:respond`): its error to an unsubscribe is a marker's
- * answer, its error to a subscribe a refusal. GoToSocial answers nothing: see the supervisor's
- * `mute`.
+ * answer, its error to a subscribe a refusal. GoToSocial answers nothing: see `mute`.
  */
 export interface Ledger {
   /** key → [spec, state]: the streams subscribed on this socket. */
@@ -36,17 +35,20 @@ export interface Ledger {
   /** When the marker of the batch in flight went out (0: none is awaited; one marker of a batch at a time). */
   _flying: number;
   /**
-   * What goes out now, given what the handles want: subscribes, then the marker that closes
-   * their batch (none while one is awaited, or when nothing is due). On a `mute` socket the
+   * Sends what is due now, given what the handles want: subscribes, then the marker that closes
+   * their batch (none while one is awaited, or when nothing is due). On a mute socket the
    * batch settles as it goes out, with no marker.
    */
-  _next(wanted: Iterable<{ _key: string; _spec: StreamSpec }>, mute?: unknown): string[];
-  /** A marker was answered (closing its batch, if it had one). */
-  _answered(): undefined;
+  _next(wanted: Iterable<{ _key: string; _spec: StreamSpec }>, send: (text: string) => void): void;
+  /**
+   * A marker was answered (closing its batch, if it had one); `mute`: no, it went unanswered
+   * for a probe period, and the socket is taken for one that answers none.
+   */
+  _answered(mute?: 1): void;
   /** A refusal (its `error` text): the stream it belongs to (now off the table), or undefined. */
   _refused(error: string): [string, Entry] | undefined;
-  /** Liveness: a marker to send when the socket is quiet (undefined while one is awaited). */
-  _probe(): string | undefined;
+  /** Liveness: sends a marker when the socket is quiet (none while one is awaited, none on a mute socket). */
+  _probe(send: (text: string) => void): void;
 }
 
 /** A stream's place in the table: the states below `Settled` are not open yet. */
@@ -88,32 +90,37 @@ export const ledger = (): Ledger => {
   let probing: unknown;
   /** The batch in flight is a recheck: nothing else goes out until it is answered. */
   let alone: unknown;
+  /**
+   * The socket answers no marker (GoToSocial): a batch's marker went unanswered for a probe
+   * period. Its batches then settle as they go out (no marker sent), and no probe goes out.
+   * A marker's answer (a Mastodon that was only slow) ends it. One socket's: a new one finds out again.
+   */
+  let mute: unknown;
 
   const l: Ledger = {
     _on: on,
     _flying: 0,
-    _next(wanted, mute) {
-      const out: string[] = [];
-      const send = ([spec]: Entry): unknown => out.push(frame('subscribe', spec));
+    _next(wanted, send) {
+      const subscribe = ([spec]: Entry): void => send(frame('subscribe', spec));
       if (!alone && ![...on.values()].some(([, state]) => state == State.Recheck))
-        for (const { _key: k, _spec: spec } of wanted) if (!on.has(k)) send(on.set(k, [spec, State.Sent]).get(k)!);
-      if (l._flying) return out;
+        for (const { _key: k, _spec: spec } of wanted) if (!on.has(k)) subscribe(on.set(k, [spec, State.Sent]).get(k)!);
+      if (l._flying) return;
       // No marker awaited: the batch is every stream in the air, else the first recheck (table order), alone.
       let batch = [...on.values()].filter(([, state]) => state == State.Sent);
       if (!batch.length) {
         const r = [...on.values()].find(([, state]) => state == State.Recheck);
-        if (!r) return out;
-        send(r);
+        if (!r) return;
+        subscribe(r);
         batch = [r];
         alone = 1;
       }
       for (const e of batch) e[1] = State.Batch;
       l._flying = clock.now();
-      if (mute) l._answered();
-      else out.push(batch.some(([spec]) => spec[0] == 'list') ? LIST_MARKER : MARKER);
-      return out;
+      if (mute) l._answered(1);
+      else send(batch.some(([spec]) => spec[0] == 'list') ? LIST_MARKER : MARKER);
     },
-    _answered() {
+    _answered(m) {
+      mute = m;
       if (probing) probing = 0;
       else {
         for (const e of on.values()) if (e[1] == State.Batch) e[1] = State.Settled;
@@ -133,10 +140,10 @@ export const ledger = (): Ledger => {
       }
       for (const [, e] of suspects) e[1] = State.Recheck;
     },
-    _probe() {
-      if (probing || l._flying) return;
+    _probe(send) {
+      if (mute || probing || l._flying) return;
       probing = 1;
-      return MARKER;
+      send(MARKER);
     },
   };
   return l;

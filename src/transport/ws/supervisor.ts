@@ -43,7 +43,7 @@ const unreachable = (base = ''): MastodonNetworkError => new MastodonNetworkErro
  * Mastodon answers with a message. A healthy quiet stream thus stays receiving, and a dead
  * peer stays silent: the handles' read timeout ends the socket within `timeoutSec`. The same
  * traffic keeps a Chrome MV3 service worker awake. A server that answers no marker (GoToSocial,
- * see `mute`) can be proven alive only by its pings, where they show; elsewhere a quiet stream
+ * see the ledger's `mute`) can be proven alive only by its pings, where they show; elsewhere a quiet stream
  * there meets the read timeout (docs/websocket.md). Akkoma's `pleroma:respond` answers count.
  */
 export class WsTransport {
@@ -65,12 +65,6 @@ export class WsTransport {
     /** When a frame (or a ping) last came; when the socket opened (0: it is not open). */
     let last = 0;
     let openedAt = 0;
-    /**
-     * The socket answers no marker (GoToSocial): a batch's marker went unanswered for a probe
-     * period. Its batches then settle as they go out (no marker sent), and no probe goes out.
-     * A marker's answer (a Mastodon that was only slow) ends it. One socket's: a new one finds out again.
-     */
-    let mute: unknown;
     /** Back-off: failures of the socket in a row, no new socket before `until`; the error of the last drop. */
     let failures = 0;
     let until = 0;
@@ -97,7 +91,7 @@ export class WsTransport {
     /** Sends what is due; opens the attempts whose stream has settled. */
     const pump = (): void => {
       if (!openedAt) return;
-      for (const text of book._next(subs, mute)) send(text);
+      book._next(subs, send);
       for (const sub of subs) if (book._on.get(sub._key)?.[1]! >= State.Settled) opened(sub);
     };
 
@@ -106,12 +100,10 @@ export class WsTransport {
       let period = 20000;
       for (const sub of subs) period = Math.min(period, (sub._o.timeoutSec * 1000) / 3);
       const quiet = clock.now() - last;
-      const probe = !mute && quiet >= period && book._probe();
-      if (probe) send(probe);
-      // A batch unanswered for a whole period (pings and events answer nothing): `mute`.
+      if (quiet >= period) book._probe(send);
+      // A batch unanswered for a whole period (pings and events answer nothing): the socket is mute.
       if (book._flying && clock.now() - book._flying >= period) {
-        book._answered();
-        mute = 1;
+        book._answered(1);
         pump();
       }
       timer = setTimer(tick, period - (quiet % period));
@@ -144,13 +136,13 @@ export class WsTransport {
     };
 
     const reset = (): void => {
-      const old = ws;
+      // (The socket reports nothing once ended; `{}` has nothing to end.)
+      (ws as Socket | undefined)?._end?.();
       clock.clear(timer);
       socketSignal?.abort();
-      timer = ws = socketSignal = mute = undefined;
+      timer = ws = socketSignal = undefined;
       openedAt = 0;
       book = ledger();
-      (old as Socket | undefined)?._end?.();
     };
 
     const message = (data: string): void => {
@@ -177,9 +169,9 @@ export class WsTransport {
       const error = m?.error;
       if (typeof error == 'string') {
         // A marker's answer has no status; a refused subscribe has one.
-        // (An answer proves the socket answers markers: not `mute`.)
+        // (An answer proves the socket answers markers: not mute.)
         const status = m.status;
-        const blamed = typeof status == 'number' && status ? book._refused(error) : (mute = book._answered());
+        const blamed = typeof status == 'number' && status ? book._refused(error) : book._answered();
         if (blamed) err = refusal('Subscribe to ' + blamed[1][0].join(' '), status, error);
         to = blamed?.[0];
       } else if (typeof m?.event == 'string') {
@@ -209,49 +201,51 @@ export class WsTransport {
      * (fatal) or a 429 (`Retry-After`) there is the answer, anything else is `unreachable`. Bounded by the first attempt's `timeoutSec`, aborted by a reset
      * (close()), and reads at most a few KiB of the body.
      */
-    const probe = (base: string, signal: AbortSignal): Promise<MastodonError> => {
+    const probe = (base: string, signal: AbortSignal): Promise<unknown> => {
       const [sub] = subs as unknown as [Sub];
       const [s, stop] = deadline(sub._o.timeoutSec * 1000, signal);
       // The stream's own request, on the base the socket tried: a 200 is stopped at once (its
       // body is not read).
       return sseTransport({ ...c, _base: async () => base })
         ._connect(sub._spec, { _open: stop } as ConnectionHooks, s, sub._o)
-        .then(
-          () => unreachable(base),
-          (e: MastodonNetworkError) => (e.status == 401 || e.status == 429 ? e : unreachable(base)),
-        )
+        .catch((e: MastodonNetworkError) => (e.status == 401 || e.status == 429) && e)
         .finally(stop);
     };
 
-    /** Opens the socket that `me` stands for until it exists. */
-    const open = async (me: object, signal: AbortSignal): Promise<void> => {
-      const base = await c._base(signal);
-      if (ws !== me) return;
-      // The first attempt's limit is the socket's (`ws` refuses a longer frame unread).
-      const s: Socket = (ws = openSocket(WS, base, o.accessToken, o.userAgent, o.tokenInQuery, [...subs][0]!._o.maxEventBytes, {
-        _open: () => {
-          if (ws !== s) return;
-          openedAt = clock.now();
-          alive();
-          tick();
-          pump();
-        },
-        _message: (data) => ws === s && message(data),
-        _alive: () => ws === s && alive(),
-        _close: async (code, refused) => {
-          if (ws !== s) return;
-          // A killed session closes with 1005: a clean end, as an SSE stream's end. (1009: a
-          // frame over maxPayload, refused by `ws` from its header, before reading it.)
-          const err = openedAt
-            ? code == 1005
-              ? undefined
-              : code == 1009
-                ? new MastodonMalformedEventError('Event too large')
-                : new MastodonNetworkError(`${PATH} closed with code ${code}`)
-            : (refused ?? (await probe(base, signal)));
-          if (ws === s) drop(err);
-        },
-      }));
+    /** Opens the socket (`signal`: aborted by a reset, which ends this socket's story). */
+    const open = async (signal: AbortSignal): Promise<void> => {
+      try {
+        const base = await c._base(signal);
+        if (signal.aborted) return;
+        // The first attempt's limit is the socket's (`ws` refuses a longer frame unread).
+        ws = openSocket(WS, base, o, [...subs][0]!._o.maxEventBytes, {
+          _open: () => {
+            openedAt = clock.now();
+            alive();
+            tick();
+            pump();
+          },
+          _message: message,
+          _alive: alive,
+          _close: async (code, refused) => {
+            // A killed session closes with 1005: a clean end, as an SSE stream's end. (1009: a
+            // frame over maxPayload, refused by `ws` from its header, before reading it.)
+            const err = openedAt
+              ? code == 1005
+                ? undefined
+                : code == 1009
+                  ? new MastodonMalformedEventError('Event too large')
+                  : new MastodonNetworkError(`${PATH} closed with code ${code}`)
+              : refused || ((await probe(base, signal)) as MastodonError) || unreachable(base);
+            // (Not after a reset, which aborts the signal: the socket is no longer this one.)
+            if (!signal.aborted) drop(err);
+          },
+        });
+      } catch (e) {
+        // A MastodonError (a refused downgrade) as it is; no cause otherwise: a runtime's message
+        // may quote the URL or the subprotocol, and so the token.
+        if (!signal.aborted) drop(e instanceof MastodonError ? e : unreachable());
+      }
     };
 
     // (Negative once the wait is over: the handle then tries at once.)
@@ -269,10 +263,8 @@ export class WsTransport {
         if (ws) pump();
         else {
           // Marks the socket as on its way until the real one exists.
-          const me = (ws = {});
-          // A MastodonError (a refused downgrade) as it is; no cause otherwise: a runtime's message
-          // may quote the URL or the subprotocol, and so the token.
-          open(me, (socketSignal = abortController()).signal).catch((e) => ws === me && drop(e instanceof MastodonError ? e : unreachable()));
+          ws = {};
+          void open((socketSignal = abortController()).signal);
         }
       });
   }
