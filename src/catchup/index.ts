@@ -94,7 +94,8 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
    * message scrubbed of the token). Each request first waits for the budget and has the read
    * timeout; `close()` aborts it, and any wait, at once.
    */
-  const fill = async ([name, path, query]: Source): Promise<void> => {
+  // (What it returns is of no use: returning it is shorter than a statement and a return.)
+  const fill = async ([name, path, query]: Source): Promise<unknown> => {
     const here = () => ({ timeline: path, sinceId: newest[name] });
     try {
       for (let min = newest[name]; !closed; ) {
@@ -115,15 +116,15 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
             throw new MastodonAPIError(answered(path, res.status, serverMessage), res.status, { serverMessage });
           }
           const items: unknown[] = JSON.parse(body);
-          if (!min) return void (newest[name] ??= (moved(), idOf(name, items[0]) || '0'));
-          if (!items.length) return;
+          if (!min) return (newest[name] ??= (moved(), idOf(name, items[0]) || '0'));
           items.sort((a, b) => (newer(idOf(name, a), idOf(name, b)) ? 1 : -1));
           const before = count;
           // Below the cap, deliver; at the cap, only look: one more item newer than the newest delivered means items are missing.
           for (const item of items)
             if (count < max) count += deliver(name, item);
-            else if (newer(idOf(name, item), newest[name]!)) return void (missing[path] = here());
-          if (count == before) return gap('stuck', [here()]);
+            else if (newer(idOf(name, item), newest[name]!)) return (missing[path] = here());
+          // Nothing new: done when the page was empty, else stuck.
+          if (count == before) return items.length && gap('stuck', [here()]);
           // Reached what the new connection receives live (held): the rest comes that way.
           if (held?.some((e) => e[0] == name && !newer(idOf(name, e[1]), newest[name]!))) return;
           const next = prevMinId(res.headers.get('link'));
