@@ -19,14 +19,14 @@ export const idOf = (name: string, p: any): string => {
 };
 
 /** One REST timeline that holds what a stream sends: [event name, path, query prefix]. */
-export type Source = [string, string, string];
+export type Source = [string, string, string?];
 
 /** The REST timelines of a stream, in the order a catch-up reads them. */
 export const sourcesOf = (spec: StreamSpec): Source[] => {
   const [base, ...mods] = spec[0].split(':');
-  const n: Source = ['notification', '/api/v1/notifications', ''];
-  if (base == 'user') return mods.length ? [n] : [['update', '/api/v1/timelines/home', ''], n];
-  if (base == 'direct') return [['conversation', '/api/v1/conversations', '']];
+  const n: Source = ['notification', '/api/v1/notifications'];
+  if (base == 'user') return mods.length ? [n] : [['update', '/api/v1/timelines/home'], n];
+  if (base == 'direct') return [['conversation', '/api/v1/conversations']];
   const where = base == 'public' ? base : (base == 'list' ? 'list/' : 'tag/') + encodeURIComponent(spec[1]!);
   return [['update', '/api/v1/timelines/' + where, mods.map((m) => (m == 'media' ? 'only_media' : m) + '=true&').join('')]];
 };
