@@ -102,16 +102,17 @@ export const ledger = (): Ledger => {
     _flying: 0,
     _next(wanted, send) {
       const subscribe = ([spec]: Entry): void => send(frame('subscribe', spec));
-      if (!alone && ![...on.values()].some(([, state]) => state == State.Recheck))
+      // The first recheck (table order): while there is one, it goes out before anything new.
+      const recheck = [...on.values()].find(([, state]) => state == State.Recheck);
+      if (!alone && !recheck)
         for (const { _key: k, _spec: spec } of wanted) if (!on.has(k)) subscribe(on.set(k, [spec, State.Sent]).get(k)!);
       if (l._flying) return;
-      // No marker awaited: the batch is every stream in the air, else the first recheck (table order), alone.
+      // No marker awaited: the batch is every stream in the air, else the first recheck, alone.
       let batch = [...on.values()].filter(([, state]) => state == State.Sent);
       if (!batch.length) {
-        const r = [...on.values()].find(([, state]) => state == State.Recheck);
-        if (!r) return;
-        subscribe(r);
-        batch = [r];
+        if (!recheck) return;
+        subscribe(recheck);
+        batch = [recheck];
         alone = 1;
       }
       for (const e of batch) e[1] = State.Batch;
