@@ -44,9 +44,9 @@ export interface Ledger {
    * A marker was answered (closing its batch, if it had one); `mute`: no, it went unanswered
    * for a probe period, and the socket is taken for one that answers none.
    */
-  _answered(mute?: 1): void;
+  _answered(mute?: 1): undefined;
   /** A refusal (its `error` text): the stream it belongs to (now off the table), or undefined. */
-  _refused(error: string): [string, Entry] | undefined;
+  _refused(error: string): StreamSpec | undefined;
   /** Liveness: sends a marker when the socket is quiet (none while one is awaited, none on a mute socket). */
   _probe(send: (text: string) => void): void;
 }
@@ -82,7 +82,7 @@ const LIST_MARKER = frame('unsubscribe', ['list', '0']);
 export const keyOf = (stream: unknown): string => (JSON.stringify(stream) ?? '').normalize('NFKC').toLowerCase();
 
 /** Sent and not settled, not waiting for a recheck: a refusal now may be its. */
-const inAir = ([, [, state]]: [string, Entry]): boolean => state == State.Sent || state == State.Batch;
+const inAir = ([, state]: Entry): boolean => state == State.Sent || state == State.Batch;
 
 export const ledger = (): Ledger => {
   const on = new Map<string, Entry>();
@@ -131,15 +131,16 @@ export const ledger = (): Ledger => {
     },
     _refused(error) {
       const kind = /list/.test(error) ? 'list' : /tag/.test(error) ? 'hashtag' : '';
-      let suspects = [...on].filter(([, [spec, state]]) => state != State.Proven && spec[0].startsWith(kind));
+      let suspects = [...on.values()].filter(([spec, state]) => state != State.Proven && spec[0].startsWith(kind));
       // In the air (and not already waiting for a recheck): the refusal is one of theirs.
       const flying = suspects.filter(inAir);
       if (flying.length) suspects = flying;
       if (suspects.length == 1) {
-        on.delete(suspects[0]![0]);
-        return suspects[0];
+        const [spec] = suspects[0]!;
+        on.delete(keyOf(spec));
+        return spec;
       }
-      for (const [, e] of suspects) e[1] = State.Recheck;
+      for (const e of suspects) e[1] = State.Recheck;
     },
     _probe(send) {
       if (mute || probing || l._flying) return;

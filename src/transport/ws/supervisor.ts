@@ -172,8 +172,8 @@ export class WsTransport {
         // (An answer proves the socket answers markers: not mute.)
         const status = m.status;
         const blamed = typeof status == 'number' && status ? book._refused(error) : book._answered();
-        if (blamed) err = refusal('Subscribe to ' + blamed[1][0].join(' '), status, error);
-        to = blamed?.[0];
+        if (blamed) err = refusal('Subscribe to ' + blamed.join(' '), status, error);
+        to = blamed && keyOf(blamed);
       } else if (typeof m?.event == 'string') {
         const e = book._on.get((to = keyOf(m.stream)));
         if (e) e[1] = State.Proven;
