@@ -72,7 +72,7 @@ export class WsTransport {
     /** Aborted by a reset: the socket's discovery wait and the HTTP probe after a refused upgrade. */
     let socketSignal: AbortController | undefined;
 
-    const send = (text: string): void => (ws as Socket)._send(text);
+    const send = (text: string): void => (ws as Socket).send(text);
 
     const alive = (): void => {
       last = clock.now();
