@@ -138,9 +138,10 @@ export class WsTransport {
     const reset = (): void => {
       // (The socket reports nothing once ended; `{}` has nothing to end.)
       (ws as Socket | undefined)?._end?.();
+      // (The old timer and controller stay: clearing or aborting them again does nothing.)
       clock.clear(timer);
       socketSignal?.abort();
-      timer = ws = socketSignal = undefined;
+      ws = undefined;
       openedAt = 0;
       book = ledger();
     };
