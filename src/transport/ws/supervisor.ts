@@ -165,24 +165,26 @@ export class WsTransport {
       } catch (err) {
         return drop(err as MastodonError);
       }
-      let to: string | undefined;
-      let err: MastodonError | undefined;
       const error = m?.error;
       if (typeof error == 'string') {
         // A marker's answer has no status; a refused subscribe has one.
         // (An answer proves the socket answers markers: not mute.)
         const status = m.status;
         const blamed = typeof status == 'number' && status ? book._refused(error) : book._answered();
-        if (blamed) err = refusal('Subscribe to ' + blamed.join(' '), status, error);
-        to = blamed && keyOf(blamed);
-      } else if (typeof m?.event == 'string') {
-        const e = book._on.get((to = keyOf(m.stream)));
-        if (e) e[1] = State.Proven;
-      } else return;
+        if (blamed) {
+          const err = refusal('Subscribe to ' + blamed.join(' '), status, error);
+          for (const sub of subs) if (sub._key == keyOf(blamed)) end(sub, err);
+        }
+        // A batch settled, or a refusal ended a stream or asked for rechecks: what is due now.
+        return pump();
+      }
+      if (typeof m?.event != 'string') return;
+      const to = keyOf(m.stream);
+      const e = book._on.get(to);
+      if (e) e[1] = State.Proven;
       for (const sub of subs)
         if (sub._key == to)
           try {
-            if (err) throw err;
             if (data.length > sub._o.maxEventBytes) throw new MastodonMalformedEventError('Event too large');
             // The payload is a string holding the JSON: parsed once more, ids kept as strings.
             const payload = typeof m.payload == 'string' ? toPayload(m.event, m.payload) : m.payload;
@@ -192,8 +194,6 @@ export class WsTransport {
           } catch (e) {
             end(sub, e as MastodonError);
           }
-      // A batch settled, or a refusal ended a stream or asked for rechecks: what is due now.
-      if (typeof error == 'string') pump();
     };
 
     /**
