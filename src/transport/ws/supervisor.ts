@@ -32,7 +32,7 @@ const unreachable = (base = ''): MastodonNetworkError => new MastodonNetworkErro
  * (`connect`) and detach it (abort); the supervisor opens the socket for the first, subscribes
  * what the attempts want (two handles on one hashtag: one subscribe), unsubscribes what none
  * wants, closes the socket with the last, and after a drop ends every attempt with the same
- * error. It keeps the one back-off clock: `wait()` tells every handle when the socket may be
+ * error. It keeps the one back-off clock: `_wait()` tells every handle when the socket may be
  * tried again (failures in a row, `Retry-After`), so twenty handles make the attempts of one.
  *
  * Who a refusal belongs to: see `Ledger`.
@@ -43,8 +43,9 @@ const unreachable = (base = ''): MastodonNetworkError => new MastodonNetworkErro
  * Mastodon answers with a message. A healthy quiet stream thus stays receiving, and a dead
  * peer stays silent: the handles' read timeout ends the socket within `timeoutSec`. The same
  * traffic keeps a Chrome MV3 service worker awake. A server that answers no marker (GoToSocial,
- * see the ledger's `mute`) can be proven alive only by its pings, where they show; elsewhere a quiet stream
- * there meets the read timeout (docs/websocket.md). Akkoma's `pleroma:respond` answers count.
+ * see the ledger's `mute`) can be proven alive only by its pings, where they show; elsewhere a
+ * quiet stream there meets the read timeout (docs/websocket.md). Akkoma's `pleroma:respond`
+ * answers count.
  */
 export const wsTransport = (c: ClientContext): Required<Transport> => {
   const o = c._o;
@@ -194,8 +195,9 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
   /**
    * A browser shows a refused upgrade only as close 1006. So: an HTTP GET of the first
    * stream's SSE path with the token in the header (the SSE transport's own request); a 401
-   * (fatal) or a 429 (`Retry-After`) there is the answer, anything else is `unreachable`. Bounded by the first attempt's `timeoutSec`, aborted by a reset
-   * (close()), and reads at most a few KiB of the body.
+   * (fatal) or a 429 (`Retry-After`) there is the answer, anything else is `unreachable`.
+   * Bounded by the first attempt's `timeoutSec`, aborted by a reset (close()), and reads at
+   * most a few KiB of the body.
    */
   const probe = (base: string, signal: AbortSignal): Promise<unknown> => {
     const [sub] = subs as unknown as [Sub];
