@@ -8,7 +8,7 @@
  * is immediate (unless the server asked for a wait).
  */
 export function backoffMs(failures: number, baseSec: number, maxSec: number, rand: number, retryAfterSec = 0): number {
-  const wait = failures > 0 ? Math.min(maxSec, baseSec * 2 ** Math.min(failures - 1, 52)) * (0.5 + rand / 2) : 0;
+  const wait = failures && Math.min(maxSec, baseSec * 2 ** Math.min(failures - 1, 52)) * (0.5 + rand / 2);
   return failures || retryAfterSec ? Math.max(Math.min(Math.max(wait, retryAfterSec), maxSec) * 1000, 100) : 0;
 }
 
@@ -16,5 +16,6 @@ export function backoffMs(failures: number, baseSec: number, maxSec: number, ran
 export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
   if (!value) return;
   const s = /^\s*\d+\s*$/.test(value) ? +value : (Date.parse(value) - nowMs) / 1000;
-  return s >= 0 ? s : s < 0 ? 0 : undefined;
+  // (NaN, an unreadable date: undefined; a date in the past: 0.)
+  if (s == s) return s > 0 ? s : 0;
 }

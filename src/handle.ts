@@ -70,6 +70,12 @@ export class Stream implements StreamHandle {
   constructor(spec: StreamSpec, d: Dispatcher, o: ResolvedStreamOptions, token: string | undefined, transport: Transport, gate?: EventGate) {
     // (Set to 'connecting' by the loop, which starts at the end of the constructor.)
     let state: HandleState;
+    /**
+     * The current attempt's controller (after it ended, aborted: aborting it again does nothing).
+     * A timer or `online` aborts it with an error as its reason, which tells a shared socket that
+     * its connection failed, and the loop why the attempt ended: the reason wins over the abort
+     * error, and the first reason over later ones. (Both come only once the loop has begun.)
+     */
     let attempt: AbortController | undefined;
     /**
      * When the current attempt began, when its connection opened (0: not yet), when bytes last
@@ -77,8 +83,8 @@ export class Stream implements StreamHandle {
      * yet: shows the runtime was running then).
      */
     let start: number, opened: number, last: number, due: number, seen: number;
-    /** A connection of this handle has opened before: the next one is a reconnect. */
-    let reconnect = false;
+    /** How many connections of this handle opened (counted for the gate only): after one, the next is a reconnect. */
+    let opens = 0;
     let failures = 0;
     /** The one timer: the attempt's timeout check, or the back-off wait. */
     let timer: TimerId | undefined;
@@ -100,20 +106,12 @@ export class Stream implements StreamHandle {
     // (`last` is 0 until bytes came: now − 0 is past any timeout.)
     this.isReceiving = () => state == 'open' && clock.now() - last < limit;
 
-    /**
-     * Ends the current attempt with `error` as its reason (which tells a shared socket that its
-     * connection failed, and the loop why the attempt ended: the reason wins over the abort
-     * error, and the first reason over later ones).
-     */
-    // (Without an attempt, the call and its argument are skipped.)
-    const fail = (error: MastodonNetworkError): void => attempt?.abort(error);
-
     /** The network is back or the runtime woke: reconnect now, not after a back-off or a timeout. */
     const interrupt = (message: string): void => {
       if (state == 'waiting') {
         failures = 0;
         wake?.();
-      } else fail(new Interruption(message));
+      } else attempt!.abort(new Interruption(message));
     };
 
     /**
@@ -142,7 +140,7 @@ export class Stream implements StreamHandle {
       const connecting = state == 'connecting';
       const left = connecting ? o.requestTimeoutSec * 1000 - (t - start) : limit - (t - (last || opened));
       if (left > 0) return arm(Math.min(left, limit));
-      fail(connecting ? new MastodonNetworkError(`No answer within ${o.requestTimeoutSec} s`) : new MastodonReadTimeout(`Nothing received for ${o.timeoutSec} s`));
+      attempt!.abort(connecting ? new MastodonNetworkError(`No answer within ${o.requestTimeoutSec} s`) : new MastodonReadTimeout(`Nothing received for ${o.timeoutSec} s`));
     };
 
     // One hooks object for the handle's whole life: the hot path allocates nothing per chunk.
@@ -151,8 +149,7 @@ export class Stream implements StreamHandle {
         if (!alive()) return;
         state = 'open';
         opened = clock.now();
-        gate?._opened(reconnect);
-        reconnect = true;
+        gate?._opened(opens++ > 0);
       },
       _activity: () => {
         const t = (last = clock.now());
@@ -192,7 +189,6 @@ export class Stream implements StreamHandle {
           ._connect(spec, hooks, ac.signal, o)
           .catch((e: unknown) => (e instanceof MastodonError ? (e as MastodonNetworkError) : new MastodonNetworkError('Connection failed', { cause: e })));
         clock.clear(timer);
-        attempt = undefined;
         // A timer's or `online`'s reason for aborting the attempt (see `fail`) wins.
         error = ac.signal.reason ?? error;
         ac.abort();

@@ -124,10 +124,10 @@ export class CallbackStreamListener extends StreamListener {
     // Defined on the first construction, not at import, so that an app without a
     // CallbackStreamListener does not bundle this.
     const proto = CallbackStreamListener.prototype as unknown as Record<string, unknown>;
-    if (!Object.hasOwn(proto, 'onAbort'))
-      for (const m of [...Object.getOwnPropertyNames(StreamListener.prototype), 'onCatchUpGap', 'onPosition'])
-        if (m[0] != 'c' && m != 'onUpdate')
-          proto[m] = function (this: CallbackStreamListener, ...args: unknown[]) {
+    // (Its own `constructor` and `onUpdate`, and on later constructions every method, are there already.)
+    for (const m of [...Object.getOwnPropertyNames(StreamListener.prototype), 'onCatchUpGap', 'onPosition'])
+      if (!Object.hasOwn(proto, m))
+        proto[m] = function (this: CallbackStreamListener, ...args: unknown[]) {
             (this.handlers as Record<string, AnyFn | undefined>)[m[0] == 'o' ? m[2]!.toLowerCase() + m.slice(3) + 'Handler' : 'heartbeatHandler']?.(...args);
           };
   }
@@ -135,14 +135,15 @@ export class CallbackStreamListener extends StreamListener {
   override onUpdate(status: Status): void {
     const h = this.handlers;
     h.updateHandler?.(status);
-    if (h.localUpdateHandler && !String(status?.account?.acct ?? '').includes('@')) h.localUpdateHandler(status);
+    // (test() reads a missing or non-string acct as a string, 'undefined' for none: no @, local.)
+    if (h.localUpdateHandler && !/@/.test(status?.account?.acct as string)) h.localUpdateHandler(status);
   }
 }
 export interface CallbackStreamListener extends Required<Omit<Listener, 'onListenerError'>> {}
 
 // Listener methods that are not event handlers: an event whose name maps onto one of these
 // (`abort` → `onAbort`) is an unknown event, never a call into the listener's machinery.
-const RESERVED = /^on(Abort|AnyEvent|UnknownEvent|ListenerError|CatchUpGap|Position)$/;
+const RESERVED = ['onAbort', 'onAnyEvent', 'onUnknownEvent', 'onListenerError', 'onCatchUpGap', 'onPosition'];
 
 // Event name → method name (`status.update` → `onStatusUpdate`, `some.new_event` →
 // `onSomeNewEvent`; null for reserved names), computed once per distinct name. Mastodon sends a
@@ -163,8 +164,9 @@ export class Dispatcher {
   declare _call: (method: string, ...args: unknown[]) => boolean;
   /**
    * Delivers one event: `onAnyEvent` first, then its own method or `onUnknownEvent`. An event
-   * without payload (`filters_changed`) calls its method with no argument. A name that is not a
-   * string (a WebSocket message can say `"event": ["update"]`) is no event. No `stream`: the
+   * without payload (`filters_changed`) calls its method with no argument. `name` is a string
+   * (a WebSocket message that says `"event": ["update"]` is dropped by the socket's supervisor
+   * before it gets here). No `stream`: the
    * dispatcher's own, frozen (a listener that mutates the array it is given cannot change the
    * stream: the next reconnect's URL is made from it).
    */
@@ -194,12 +196,11 @@ export class Dispatcher {
     const call = (this._call = (method, ...args) => !this._active || run(method, args));
     const all = Object.freeze(forStream);
     this._event = (name, payload, stream = all) => {
-      if (typeof name != 'string') return;
       call('onAnyEvent', name, payload, stream);
       let m = methodNames.get(name);
       if (m === undefined) {
         m = 'on' + ('.' + name).replace(/[._]+(.?)/g, (_, c: string) => c.toUpperCase());
-        if (RESERVED.test(m)) m = null;
+        if (RESERVED.includes(m)) m = null;
         if (methodNames.size < 256) methodNames.set(name, m);
       }
       if (!(m && (payload === undefined ? call(m) : call(m, payload)))) call('onUnknownEvent', name, payload);
