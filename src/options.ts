@@ -30,7 +30,8 @@ export interface StreamOptions {
 /** Options with every default filled in. */
 export type ResolvedStreamOptions = Required<Omit<StreamOptions, 'signal'>> & { signal?: AbortSignal; requestTimeoutSec: number };
 
-const DEFAULTS = {
+/** The stream options' defaults, which are also the examples of their types (see `check`). */
+export const DEFAULTS = {
   runAsync: false,
   reconnectAsync: false,
   reconnectAsyncWaitSec: 5,
@@ -92,10 +93,3 @@ export const check = <R extends object>(o: object, types: object, r = {} as R): 
   }
   return r;
 };
-
-/** Checks the options (see `check`; `signal` an AbortSignal) and fills in the defaults. */
-export function resolveStreamOptions(o: StreamOptions, requestTimeoutSec: number): ResolvedStreamOptions {
-  const r = check(o, DEFAULTS, { signal: o.signal, requestTimeoutSec } as ResolvedStreamOptions);
-  if (r.signal && !r.signal.addEventListener) bad('signal', 'an AbortSignal');
-  return r;
-}
