@@ -88,7 +88,7 @@ export const check = <R extends object>(o: object, types: object, r = {} as R): 
       !(key == 'catchUp' && typeof v == 'object') &&
       (typeof v != type || (type == 'number' ? !(v >= 0 && v < 1 / 0) || (positive && !v) : type == 'string' && /[\0-\x1f\x7f]/.test(v)))
     )
-      bad(key, 'a ' + (type == 'number' ? (positive ? 'number > 0' : 'number ≥ 0') : type == 'string' ? 'string without control characters' : type));
+      bad(key, 'a ' + type + (type == 'number' ? (positive ? ' > 0' : ' ≥ 0') : type == 'string' ? ' without control characters' : ''));
     (r as Record<string, unknown>)[key] = v ?? (types as Record<string, unknown>)[key];
   }
   return r;
