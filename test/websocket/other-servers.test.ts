@@ -8,7 +8,7 @@ import { FakeClock, MemorySocket, record, until, useCleanup } from '../kit/index
 import { startOtherServer, type Flavour, type OtherServerOptions } from '../kit/other-servers.js';
 import { StandardLikeWebSocket } from '../kit/standard-websocket.js';
 import { Mastodon, MastodonNetworkError, MastodonReadTimeout, type MastodonOptions } from '../../src/index.js';
-import { resolveStreamOptions } from '../../src/options.js';
+import { check, DEFAULTS, type ResolvedStreamOptions } from '../../src/options.js';
 import { streamSpec, type StreamSpec } from '../../src/streams.js';
 import type { ConnectionHooks } from '../../src/transport/types.js';
 import { WsTransport } from '../../src/transport/ws/supervisor.js';
@@ -226,7 +226,7 @@ describe('a Mastodon slower than the probe period (taken for a server that answe
     const attach = (spec: StreamSpec) => {
       const ac = new AbortController();
       const hooks: ConnectionHooks = { _open: () => opened.push(spec.join(' ')), _activity() {}, _event() {}, _heartbeat() {} };
-      void t._connect(spec, hooks, ac.signal, resolveStreamOptions({ runAsync: true, reconnectAsync: true, timeoutSec: 30 }, 300)).catch(() => {});
+      void t._connect(spec, hooks, ac.signal, check({ runAsync: true, reconnectAsync: true, timeoutSec: 30 }, DEFAULTS, { requestTimeoutSec: 300 } as ResolvedStreamOptions)).catch(() => {});
       return ac;
     };
     MemorySocket.made = [];
