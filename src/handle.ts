@@ -205,7 +205,9 @@ export class Stream implements StreamHandle {
         // A connection that stayed up for the base wait (at least 0.1 s, whatever the options:
         // a base wait of 0 must not make every drop "healthy") was healthy: reconnect at once and
         // reset the count. One that ended sooner is a failure, so accept-then-drop cannot spin.
-        const healthy = opened > 0 && clock.now() - opened >= Math.max(o.reconnectAsyncWaitSec * 1000, 100);
+        // (Counted before onAbort, so that the listener's time is not the connection's, and an
+        // `online` during onAbort resets the count for the wait that follows.)
+        failures = interrupted || (opened > 0 && clock.now() - opened >= Math.max(o.reconnectAsyncWaitSec * 1000, 100)) ? 0 : failures + 1;
         if (!error) {
           // A clean end: Mastodon does this when the session is killed. Blocking mode resolves;
           // an async handle treats it as an interruption and reconnects (to meet a 401, then stop).
@@ -223,7 +225,6 @@ export class Stream implements StreamHandle {
           this.error = error;
           return;
         }
-        failures = interrupted || healthy ? 0 : failures + 1;
         const wait = interrupted ? 0 : (transport._wait?.(error) ?? backoffMs(failures, o.reconnectAsyncWaitSec, o.reconnectAsyncMaxWaitSec, clock.random(), error.retryAfterSec));
         if (wait > 0) {
           // (`wake` stays: calling it again resolves nothing, and only a waiting handle is woken.)
