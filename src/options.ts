@@ -46,24 +46,25 @@ const DEFAULTS = {
 };
 
 /**
- * The constructor's options, each as an example of its type (see `check`). (`apiBaseUrl`,
- * `streamingBaseUrl` and `transport` are checked by value, which covers the type.)
- */
-export const CLIENT_OPTIONS = {
-  accessToken: '',
-  userAgent: '',
-  fetch: Object,
-  WebSocket: Object,
-  tokenInQuery: false,
-  requestTimeoutSec: 0,
-};
-
-/**
  * Throws `MastodonIllegalArgumentError`: `<name> must be <what>` (an option: never quoting its
  * value, which may be the token), or just `name` (any other message).
  */
 export const bad = (name: string, what?: string): never => {
   throw new MastodonIllegalArgumentError(what ? name + ' must be ' + what : name);
+};
+
+/**
+ * The constructor's options, each as an example of its type (see `check`; any function will do
+ * for `fetch` and `WebSocket`). (`apiBaseUrl`, `streamingBaseUrl` and `transport` are checked by
+ * value, which covers the type.)
+ */
+export const CLIENT_OPTIONS = {
+  accessToken: '',
+  userAgent: '',
+  fetch: bad,
+  WebSocket: bad,
+  tokenInQuery: false,
+  requestTimeoutSec: 0,
 };
 
 /**

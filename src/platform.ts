@@ -54,8 +54,11 @@ export const defaultWebSocket = (): typeof WebSocket => {
   return W;
 };
 
-/** A strict UTF-8 decoder: malformed input throws instead of turning into U+FFFD. */
-export const strictDecoder = (): TextDecoder => new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/**
+ * A strict UTF-8 decoder: malformed input throws instead of turning into U+FFFD. A byte order
+ * mark at the very start of what it decodes (a stream, with `{ stream: true }`) is dropped.
+ */
+export const strictDecoder = (): TextDecoder => new TextDecoder('utf-8', { fatal: true });
 
 export const reportError = (...args: unknown[]): void => g.console?.error(...args);
 

@@ -134,6 +134,22 @@ describe('createSseParser against the getLines-based reference parser', () => {
     expect(parse(referenceParser, chunks, 100)).toEqual(want);
   });
 
+  it('a byte order mark is dropped at the very start only, even cut between chunks, and counts as bytes of the first line', () => {
+    const bom = bytes('\uFEFF');
+    // After the start, U+FEFF is a character: it begins a value, and a field name it begins is none we know.
+    const text = bytes('event: a\ndata: \uFEFFx\n\n\uFEFFdata\nevent:b\ndata:\n\n');
+    const want: Outcome = { calls: [[], [], [['event', 'a', '\uFEFFx'], ['event', 'b', '']]] };
+    const chunks = [bom.subarray(0, 1), bom.subarray(1), text];
+    expect(parse(ours, chunks, 100)).toEqual(want);
+    expect(parse(referenceParser, chunks, 100)).toEqual(want);
+    // `event: a` + LF is 9 bytes, 12 with the mark; `data: \uFEFFx` + LF is 11; the second
+    // event is 8 + 8 + 6 bytes.
+    expect(parse(ours, chunks, 23)).toEqual(want);
+    expect(parse(ours, chunks, 22).error).toMatchObject({ at: 2, reason: 'Event too large' });
+    expect(parse(ours, [text], 22)).toEqual({ calls: [[['event', 'a', '\uFEFFx'], ['event', 'b', '']]] });
+    expect(parse(ours, [text], 21).error).toMatchObject({ at: 0, reason: 'Event too large' });
+  });
+
   it('a chunk with malformed UTF-8 is refused whole: no call from it, even for an event before the bad byte or a bad byte in a comment', () => {
     const malformed = { name: 'MastodonMalformedEventError', message: 'Malformed event: Malformed UTF-8', reason: 'Malformed UTF-8', data: undefined };
     const bad = new Uint8Array([0xff]);

@@ -13,10 +13,11 @@ export type SseFeed = (chunk: Uint8Array) => void;
  *
  * Each chunk is decoded once, by a streaming decoder (JSON.parse needs the string anyway), and
  * its text is cut into lines ended by LF, CR or CRLF. A chunk with malformed UTF-8 anywhere is
- * refused whole, as Mastodon.py refuses any line that is not UTF-8.
+ * refused whole, as Mastodon.py refuses any line that is not UTF-8. The decoder drops a byte
+ * order mark at the very start of the stream.
  *
  * An event may take at most `maxEventBytes`: the bytes of its lines, one per line end, comments
- * not counted. A line's bytes are found in the chunk (the next byte that is its line end, by the
+ * not counted (a byte order mark counts as bytes of the first line). A line's bytes are found in the chunk (the next byte that is its line end, by the
  * native `indexOf`) rather than counted character by character. The bytes of an unfinished line
  * count too, so a line that never ends is refused once it passes the limit, and at most the
  * limit plus one chunk is ever held.
@@ -35,7 +36,6 @@ export function createSseParser(onEvent: SseEvent, onHeartbeat: () => void, maxE
   // in earlier chunks: its bytes so far are -at), or 1 after a LF that ended a CRLF.
   let at = 0;
   let afterCR = false; // the last chunk ended with a CR: a LF that starts the next is its CRLF's
-  let firstLine = true;
 
   return (chunk) => {
     let text: string;
@@ -55,20 +55,12 @@ export function createSseParser(onEvent: SseEvent, onHeartbeat: () => void, maxE
     const parts = text.split(/(\r\n?|\n)/);
     const last = parts.length - 1;
     for (let i = 0; i < last; i += 2) {
-      let line = rest + parts[i];
+      const line = rest + parts[i];
       const eol = parts[i + 1]!;
       const end = chunk.indexOf(eol.charCodeAt(0), at > 0 ? at : 0);
-      let bytes = end - at + 1;
+      const bytes = end - at + 1;
       at = end + eol.length;
       rest = '';
-      if (firstLine) {
-        firstLine = false;
-        // A byte order mark is allowed once, at the very start of the stream.
-        if (line[0] == '\uFEFF') {
-          line = line.slice(1);
-          bytes -= 3;
-        }
-      }
       if (!line) {
         // Blank line: the end of a block. A block with neither field (after a comment) is no
         // event; a block with only one of the two is malformed, as in Mastodon.py.

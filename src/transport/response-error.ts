@@ -17,12 +17,15 @@ export function serverMessageOf(body: string): string | undefined {
 export const answered = (what: string, status: number, serverMessage?: string): string =>
   `${what} answered ${status}${serverMessage ? ': ' + serverMessage : ''}`;
 
-/** A refused stream: fatal for 400 (bad channel or parameter), 401 (bad token or scope) and 404 (no such endpoint). */
-export const refusal = (what: string, status: number, serverMessage?: string, retryAfterSec?: number): MastodonNetworkError =>
+/**
+ * A refused stream: fatal for 400 (bad channel or parameter), 401 (bad token or scope) and 404
+ * (no such endpoint); `retryAfter` is the `Retry-After` header, if any.
+ */
+export const refusal = (what: string, status: number, serverMessage?: string, retryAfter?: string | null): MastodonNetworkError =>
   new MastodonNetworkError(answered(what, status, serverMessage), {
     status,
     serverMessage,
-    retryAfterSec,
+    retryAfterSec: parseRetryAfter(retryAfter as string | null, clock.now()),
     fatal: status == 400 || status == 401 || status == 404,
   });
 
@@ -35,7 +38,7 @@ export const refusal = (what: string, status: number, serverMessage?: string, re
 export async function errorFromResponse(res: Response, path: string, ms: number): Promise<MastodonNetworkError> {
   const body = await readText(res, path, ms).catch(() => '');
   const status = res.status;
-  const error = refusal(path, status, serverMessageOf(body) ?? res.headers.get('x-error-message') ?? undefined, parseRetryAfter(res.headers.get('retry-after'), clock.now()));
+  const error = refusal(path, status, serverMessageOf(body) ?? res.headers.get('x-error-message') ?? undefined, res.headers.get('retry-after'));
   if (status == 404) error.message += ". No SSE here; try transport: 'websocket'";
   return error;
 }

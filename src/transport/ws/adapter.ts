@@ -1,6 +1,4 @@
-import { parseRetryAfter } from '../../backoff.js';
 import type { MastodonNetworkError } from '../../errors/MastodonNetworkError.js';
-import { clock } from '../../platform.js';
 import { refusal } from '../response-error.js';
 import type { ClientContext } from '../types.js';
 
@@ -61,7 +59,7 @@ export const openSocket = (WS: any, base: string, o: ClientContext['_o'], maxPay
     s.on('ping', () => on?._alive());
     s.on('unexpected-response', (_req: unknown, res: { statusCode: number; headers: Record<string, string> }) => {
       const h = res.headers;
-      refused = refusal(PATH, res.statusCode, h['x-error-message'], parseRetryAfter(h['retry-after'] as string | null, clock.now()));
+      refused = refusal(PATH, res.statusCode, h['x-error-message'], h['retry-after']);
       s.terminate();
     });
   }
