@@ -63,14 +63,14 @@ export function iterate(start: (listener: Listener) => Stream): StreamIterator {
   /** The next item to yield: the queue is read by index (`shift()` is quadratic on a long queue) and emptied once read through. */
   let head = 0;
   /** The pending `next()`'s resolve: given a value, or the promise `end()` makes (resolving with a rejected promise rejects). */
-  let waiting: ((r: IteratorResult<Item> | Promise<IteratorResult<Item>>) => void) | undefined;
+  // (Typed as returning undefined, which a resolve does: `waiting = waiting(…)` answers it and clears it.)
+  let waiting: ((r: IteratorResult<Item> | Promise<IteratorResult<Item>>) => undefined) | undefined;
 
   /** Queues `item` (if any), then answers the pending `next()` when it can: with the oldest queued item, else, once the stream has ended, with the end. */
   const answer = (item?: Item | void) => {
     if (item) queue.push(item);
     if (waiting && (head < queue.length || !stream.isAlive())) {
-      waiting(head < queue.length ? { value: queue[head++]!, done: false } : end());
-      waiting = undefined;
+      waiting = waiting(head < queue.length ? { value: queue[head++]!, done: false } : end());
       if (head == queue.length) queue.length = head = 0;
     }
   };
@@ -100,8 +100,9 @@ export function iterate(start: (listener: Listener) => Stream): StreamIterator {
   void stream.done.then(answer);
 
   const it: StreamIterator = {
-    position: () => stream.position(),
-    next: () => new Promise((resolve) => ((waiting = resolve), answer())),
+    // (The handle's own closure: it needs no `this`.)
+    position: stream.position,
+    next: () => new Promise((resolve) => ((waiting = resolve as typeof waiting), answer())),
     return(): Promise<IteratorResult<Item>> {
       stream.error = undefined;
       stream.close();

@@ -30,9 +30,10 @@ export const restBudget = (): RestBudget => {
   let free = 0; // requests the server still allows beyond the reserve
   const budget = (): number => {
     const t = clock.now();
-    const wait = (next = Math.max(next, t)) - (BURST - 1) * EVERY - t;
-    next += EVERY;
-    return free-- > 0 ? 0 : Math.max(0, wait);
+    // Booked: the bucket is full again EVERY later. The request waits until it is no more than
+    // BURST slots from full (BURST * EVERY = 80 s, exact).
+    next = Math.max(next, t) + EVERY;
+    return free-- > 0 ? 0 : Math.max(0, next - t - (BURST * 4000) / 3);
   };
   budget._left = (remaining: string | null) => remaining && (free = +remaining - RESERVE);
   return budget;

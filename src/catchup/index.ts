@@ -13,7 +13,7 @@ import type { StreamSpec } from '../streams.js';
 import { answered, serverMessageOf } from '../transport/response-error.js';
 import type { RestBudget } from './budget.js';
 import { prevMinId } from './link.js';
-import { idsOf, newer, sourcesOf, type Source } from './sources.js';
+import { idOf, newer, sourcesOf, type Source } from './sources.js';
 
 /**
  * `catchUp`: holds live events back while it fetches what the stream missed from the REST
@@ -60,8 +60,9 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
 
   /** Delivers an event unless it was delivered already: 1 if it was delivered, 0 for a duplicate. After close() (the dispatcher delivers nothing), the position does not move. */
   const deliver = (name: string, payload: unknown, stream?: StreamName): number => {
-    const [id, key] = idsOf(name, payload);
-    if (key) {
+    const id = idOf(name, payload);
+    const key = name[0] + id;
+    if (id) {
       if (seen.has(key)) return 0;
       seen.add(key);
       if (seen.size > 1000 + 4 * max) {
@@ -94,19 +95,17 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
    * timeout; `close()` aborts it, and any wait, at once.
    */
   const fill = async ([name, path, query]: Source): Promise<void> => {
-    const key = (x: unknown) => idsOf(name, x)[0];
     const here = () => ({ timeline: path, sinceId: newest[name] });
     try {
       for (let min = newest[name]; !closed; ) {
         if (++pages > max / 20 + 5) return gap('stuck', [here()]);
-        const c = (ac = abortController());
         // Its turn in the budget, or close() now (a deadline: its timer is cleared either way, none is left behind).
         const wait = budget();
-        if (wait) await new Promise((resolve) => (deadline(wait, c.signal)[0].onabort = resolve));
+        if (wait) await new Promise((resolve) => (deadline(wait, ac!.signal)[0].onabort = resolve));
         if (closed) return;
         const ms = opts.timeoutSec * 1000;
         // The request's deadline stays until the page is handled (all of it synchronous once the body is read).
-        const [signal, stop] = deadline(ms, c.signal);
+        const [signal, stop] = deadline(ms, ac!.signal);
         try {
           const res = await fetchFn(`${api}${path}?${query}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name[0] == 'n' ? 80 : 40}`, { headers, signal });
           budget._left(res.headers.get('x-ratelimit-remaining'));
@@ -116,17 +115,17 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
             throw new MastodonAPIError(answered(path, res.status, serverMessage), res.status, { serverMessage });
           }
           const items: unknown[] = JSON.parse(body);
-          if (!min) return void (newest[name] ??= (moved(), key(items[0]) || '0'));
+          if (!min) return void (newest[name] ??= (moved(), idOf(name, items[0]) || '0'));
           if (!items.length) return;
-          items.sort((a, b) => (newer(key(a), key(b)) ? 1 : -1));
+          items.sort((a, b) => (newer(idOf(name, a), idOf(name, b)) ? 1 : -1));
           const before = count;
           // Below the cap, deliver; at the cap, only look: one more item newer than the newest delivered means items are missing.
           for (const item of items)
             if (count < max) count += deliver(name, item);
-            else if (newer(key(item), newest[name]!)) return void (missing[path] = here());
+            else if (newer(idOf(name, item), newest[name]!)) return void (missing[path] = here());
           if (count == before) return gap('stuck', [here()]);
           // Reached what the new connection receives live (held): the rest comes that way.
-          if (held?.some((e) => e[0] == name && !newer(key(e[1]), newest[name]!))) return;
+          if (held?.some((e) => e[0] == name && !newer(idOf(name, e[1]), newest[name]!))) return;
           const next = prevMinId(res.headers.get('link'));
           min = next && newer(next, min) ? next : newest[name];
         } finally {
@@ -140,13 +139,16 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
 
   /** One catch-up: every timeline, once more per connection opened meanwhile; then the held events. */
   const run = async (): Promise<void> => {
+    // The run's requests and waits: close() aborts them. (Each request's deadline listens to it: they go with the run.)
+    ac = abortController();
     count = 0;
     missing = {};
     do {
       opens = 1;
       pages = 0;
-      for (const source of sources) if (!closed) await fill(source);
-    } while (opens > 1 && !closed);
+      // (After close(), fill() returns at once.)
+      for (const source of sources) await fill(source);
+    } while (opens > 1);
     const left = Object.values(missing);
     if (left.length) gap('cap', left);
     opens = 0;
@@ -165,7 +167,6 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
     },
     _close() {
       closed = true;
-      held = undefined;
       ac?.abort();
       clock.clear(posTimer);
     },

@@ -7,15 +7,15 @@ import type { StreamSpec } from '../streams.js';
 export const newer = (a: string, b = ''): boolean => a.padStart(32) > b.padStart(32);
 
 /**
- * For the kinds a catch-up fetches: the id `min_id` pages by (a status id for timelines, a
- * notification id, a conversation's last status id) and the key that deduplicates deliveries
- * (status and notification ids are separate id spaces; a conversation counts again when its
- * last status changes). `['']` (no id, no key) for anything else.
+ * For the kinds a catch-up fetches, the id `min_id` pages by: a status id for timelines, a
+ * notification id, a conversation's last status id; '' for anything else. With the name's
+ * first letter it is also the key that deduplicates deliveries (status and notification ids
+ * are separate id spaces; a conversation counts again when its last status changes, and a
+ * status is the last of one conversation only).
  */
-export const idsOf = (name: string, p: any): [string, string?] => {
-  const c = name == 'conversation';
-  const id = c ? p?.last_status?.id : (name == 'update' || name == 'notification') && p?.id;
-  return typeof id == 'string' ? [id, name[0] + (c ? p.id : '') + '/' + id] : [''];
+export const idOf = (name: string, p: any): string => {
+  const id = name == 'conversation' ? p?.last_status?.id : (name == 'update' || name == 'notification') && p?.id;
+  return typeof id == 'string' ? id : '';
 };
 
 /** One REST timeline that holds what a stream sends: [event name, path, query prefix]. */
