@@ -1,7 +1,7 @@
 import { discoverStreamingBase } from './discovery.js';
 import { Dispatcher, type Listener } from './listener.js';
 import { Stream, type EventGate, type StreamHandle } from './handle.js';
-import { bad, check, CLIENT_OPTIONS, resolveStreamOptions, type StreamOptions } from './options.js';
+import { bad, check, CLIENT_OPTIONS, DEFAULTS, type StreamOptions } from './options.js';
 import { abortController, defaultFetch } from './platform.js';
 import { get } from './request.js';
 import type { ResolvedStreamOptions } from './options.js';
@@ -187,7 +187,9 @@ export abstract class Mastodon {
   /** @internal Opens a stream in either mode: an async handle starts running at once; blocking, the promise of its run. */
   protected _open(listener: Listener, options: StreamOptions, type: StreamType, params?: StreamParams): StreamHandle | Promise<void> {
     const spec = streamSpec(type, params);
-    const opts = resolveStreamOptions(options, this.requestTimeoutSec);
+    // The options checked (see `check`; `signal` an AbortSignal), the defaults filled in.
+    const opts = check(options, DEFAULTS, { signal: options.signal, requestTimeoutSec: this.requestTimeoutSec } as ResolvedStreamOptions);
+    if (opts.signal && !opts.signal.addEventListener) bad('signal', 'an AbortSignal');
     const d = new Dispatcher(listener, spec);
     const c = this.#c;
     const stream = new Stream(spec, d, opts, c._o.accessToken, this._transportFor(c), this._gate(c, d, spec, opts));

@@ -30,7 +30,8 @@ export interface StreamOptions {
 /** Options with every default filled in. */
 export type ResolvedStreamOptions = Required<Omit<StreamOptions, 'signal'>> & { signal?: AbortSignal; requestTimeoutSec: number };
 
-const DEFAULTS = {
+/** The stream options' defaults, which are also the examples of their types (see `check`). */
+export const DEFAULTS = {
   runAsync: false,
   reconnectAsync: false,
   reconnectAsyncWaitSec: 5,
@@ -87,15 +88,8 @@ export const check = <R extends object>(o: object, types: object, r = {} as R): 
       !(key == 'catchUp' && typeof v == 'object') &&
       (typeof v != type || (type == 'number' ? !(v >= 0 && v < 1 / 0) || (positive && !v) : type == 'string' && /[\0-\x1f\x7f]/.test(v)))
     )
-      bad(key, 'a ' + (type == 'number' ? (positive ? 'number > 0' : 'number ≥ 0') : type == 'string' ? 'string without control characters' : type));
+      bad(key, 'a ' + type + (type == 'number' ? (positive ? ' > 0' : ' ≥ 0') : type == 'string' ? ' without control characters' : ''));
     (r as Record<string, unknown>)[key] = v ?? (types as Record<string, unknown>)[key];
   }
   return r;
 };
-
-/** Checks the options (see `check`; `signal` an AbortSignal) and fills in the defaults. */
-export function resolveStreamOptions(o: StreamOptions, requestTimeoutSec: number): ResolvedStreamOptions {
-  const r = check(o, DEFAULTS, { signal: o.signal, requestTimeoutSec } as ResolvedStreamOptions);
-  if (r.signal && !r.signal.addEventListener) bad('signal', 'an AbortSignal');
-  return r;
-}

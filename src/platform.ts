@@ -68,9 +68,7 @@ export const reportError = (...args: unknown[]): void => g.console?.error(...arg
  * listener) is aborted. Where there is no such event (Node, Bun) nothing happens; Deno has the
  * methods but never fires it.
  */
-export const onOnline = (fn: () => void, until: { signal: AbortSignal }): void => {
-  g.addEventListener?.('online', fn, until);
-};
+export const onOnline = (fn: () => void, until: { signal: AbortSignal }): void => g.addEventListener?.('online', fn, until);
 
 /** Byte chunks as text (UTF-8, lenient). */
 export const textOf = (chunks: Uint8Array[]): Promise<string> => new Blob(chunks as BlobPart[]).text();

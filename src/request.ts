@@ -25,7 +25,7 @@ export const deadline = (ms: number, signal?: AbortSignal): [AbortSignal, () => 
 export const readText = async (res: Response, what: string, ms: number): Promise<string> => {
   const reader = res.body!.getReader();
   // Cancelling ends a pending read (done): the text is what came.
-  const timer = setTimer(() => void reader.cancel().catch(() => {}), ms);
+  const timer = setTimer(() => reader.cancel().catch(() => {}), ms);
   const chunks: Uint8Array[] = [];
   try {
     for (let c, n = 0; !(c = await reader.read()).done; chunks.push(c.value))

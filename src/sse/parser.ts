@@ -44,17 +44,14 @@ export function createSseParser(onEvent: SseEvent, onHeartbeat: () => void, maxE
     } catch (cause) {
       throw new MastodonMalformedEventError('Malformed UTF-8', undefined, { cause });
     }
-    if (text) {
-      if (afterCR && text[0] == '\n') {
-        text = text.slice(1);
-        at++;
-      }
-      afterCR = text.at(-1) == '\r';
-    }
     // Lines and their line ends, alternately; the last item is the unfinished line.
     const parts = text.split(/(\r\n?|\n)/);
     const last = parts.length - 1;
-    for (let i = 0; i < last; i += 2) {
+    // A LF that ends a CRLF cut between chunks comes first here, as the end of an empty line
+    // (nothing is held after a line end): it is skipped.
+    let i = afterCR && text[0] == '\n' ? (at++, 2) : 0;
+    if (text) afterCR = text.at(-1) == '\r';
+    for (; i < last; i += 2) {
       const line = rest + parts[i];
       const eol = parts[i + 1]!;
       const end = chunk.indexOf(eol.charCodeAt(0), at > 0 ? at : 0);

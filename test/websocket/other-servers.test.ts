@@ -8,10 +8,10 @@ import { FakeClock, MemorySocket, record, until, useCleanup } from '../kit/index
 import { startOtherServer, type Flavour, type OtherServerOptions } from '../kit/other-servers.js';
 import { StandardLikeWebSocket } from '../kit/standard-websocket.js';
 import { Mastodon, MastodonNetworkError, MastodonReadTimeout, type MastodonOptions } from '../../src/index.js';
-import { resolveStreamOptions } from '../../src/options.js';
+import { check, DEFAULTS, type ResolvedStreamOptions } from '../../src/options.js';
 import { streamSpec, type StreamSpec } from '../../src/streams.js';
 import type { ConnectionHooks } from '../../src/transport/types.js';
-import { WsTransport } from '../../src/transport/ws/supervisor.js';
+import { wsTransport } from '../../src/transport/ws/supervisor.js';
 
 const { keep } = useCleanup();
 
@@ -221,12 +221,12 @@ describe('a Mastodon slower than the probe period (taken for a server that answe
 
   test("its late marker answer ends muteness: later batches wait for their marker again", async () => {
     const clock = keep(new FakeClock().install());
-    const t = new WsTransport({ _fetch: () => fetch, _base: async () => 'http://s.example', _o: { accessToken: 'tok', WebSocket: MemorySocket } });
+    const t = wsTransport({ _fetch: () => fetch, _base: async () => 'http://s.example', _o: { accessToken: 'tok', WebSocket: MemorySocket } });
     const opened: string[] = [];
     const attach = (spec: StreamSpec) => {
       const ac = new AbortController();
       const hooks: ConnectionHooks = { _open: () => opened.push(spec.join(' ')), _activity() {}, _event() {}, _heartbeat() {} };
-      void t._connect(spec, hooks, ac.signal, resolveStreamOptions({ runAsync: true, reconnectAsync: true, timeoutSec: 30 }, 300)).catch(() => {});
+      void t._connect(spec, hooks, ac.signal, check({ runAsync: true, reconnectAsync: true, timeoutSec: 30 }, DEFAULTS, { requestTimeoutSec: 300 } as ResolvedStreamOptions)).catch(() => {});
       return ac;
     };
     MemorySocket.made = [];

@@ -5,10 +5,10 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { FakeClock, MemoryEmitterSocket, MemorySocket } from '../kit/index.js';
 import { MastodonError } from '../../src/errors/MastodonError.js';
 import { MastodonNetworkError } from '../../src/errors/MastodonNetworkError.js';
-import { resolveStreamOptions, type StreamOptions } from '../../src/options.js';
+import { check, DEFAULTS, type ResolvedStreamOptions, type StreamOptions } from '../../src/options.js';
 import { streamSpec } from '../../src/streams.js';
 import { openSocket } from '../../src/transport/ws/adapter.js';
-import { WsTransport } from '../../src/transport/ws/supervisor.js';
+import { wsTransport } from '../../src/transport/ws/supervisor.js';
 import type { ConnectionHooks } from '../../src/transport/types.js';
 
 const MARKER = '{"type":"unsubscribe","stream":"ping"}';
@@ -26,7 +26,8 @@ function hooks() {
   return { calls, h };
 }
 
-const opts = (o: StreamOptions = {}) => resolveStreamOptions({ runAsync: true, reconnectAsync: true, ...o }, 300);
+/** A stream's options as the client resolves them (checked, defaults filled in). */
+const opts = (o: StreamOptions = {}) => check({ runAsync: true, reconnectAsync: true, ...o }, DEFAULTS, { requestTimeoutSec: 300 } as ResolvedStreamOptions);
 
 let clock: FakeClock;
 beforeEach(() => {
@@ -67,7 +68,7 @@ describe('adapter', () => {
 
 describe('supervisor', () => {
   const transport = (WebSocket: unknown = MemorySocket) =>
-    new WsTransport({ _fetch: () => fetch, _base: async () => 'http://s.example', _o: { accessToken: 'tok', WebSocket } });
+    wsTransport({ _fetch: () => fetch, _base: async () => 'http://s.example', _o: { accessToken: 'tok', WebSocket } });
 
   test('a batch of subscribes and its marker; the streams open when the marker is answered', async () => {
     const t = transport();
