@@ -51,9 +51,9 @@ export function createSseParser(onEvent: SseEvent, onHeartbeat: () => void, maxE
     // (nothing is held after a line end): it is skipped.
     let i = afterCR && text[0] == '\n' ? (at++, 2) : 0;
     if (text) afterCR = text.at(-1) == '\r';
-    for (; i < last; i += 2) {
+    for (; i < last; i++) {
       const line = rest + parts[i];
-      const eol = parts[i + 1]!;
+      const eol = parts[++i]!;
       const end = chunk.indexOf(eol.charCodeAt(0), at > 0 ? at : 0);
       const bytes = end - at + 1;
       at = end + eol.length;
