@@ -9,7 +9,7 @@ import type { ResolvedStreamOptions, StreamOptions } from './options.js';
 import { checkType, type StreamParams, type StreamSpec, type StreamType } from './streams.js';
 import type { ClientContext, Transport } from './transport/types.js';
 import { sseTransport } from './transport/sse.js';
-import { WsTransport } from './transport/ws/supervisor.js';
+import { wsTransport } from './transport/ws/supervisor.js';
 
 export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from './client.js';
 
@@ -20,7 +20,7 @@ export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from 
  */
 export class Mastodon extends Client {
   /** The one shared socket of `transport: 'websocket'`. */
-  #socket?: WsTransport;
+  #socket?: Transport;
   /** The REST budget every catch-up of this client shares (see restBudget). */
   #budget = restBudget();
 
@@ -44,6 +44,6 @@ export class Mastodon extends Client {
 
   /** @internal */
   protected override _transportFor(c: ClientContext): Transport {
-    return this.transport != 'websocket' ? sseTransport(c) : (this.#socket ??= new WsTransport(c));
+    return this.transport != 'websocket' ? sseTransport(c) : (this.#socket ??= wsTransport(c));
   }
 }

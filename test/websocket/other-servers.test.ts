@@ -11,7 +11,7 @@ import { Mastodon, MastodonNetworkError, MastodonReadTimeout, type MastodonOptio
 import { check, DEFAULTS, type ResolvedStreamOptions } from '../../src/options.js';
 import { streamSpec, type StreamSpec } from '../../src/streams.js';
 import type { ConnectionHooks } from '../../src/transport/types.js';
-import { WsTransport } from '../../src/transport/ws/supervisor.js';
+import { wsTransport } from '../../src/transport/ws/supervisor.js';
 
 const { keep } = useCleanup();
 
@@ -221,7 +221,7 @@ describe('a Mastodon slower than the probe period (taken for a server that answe
 
   test("its late marker answer ends muteness: later batches wait for their marker again", async () => {
     const clock = keep(new FakeClock().install());
-    const t = new WsTransport({ _fetch: () => fetch, _base: async () => 'http://s.example', _o: { accessToken: 'tok', WebSocket: MemorySocket } });
+    const t = wsTransport({ _fetch: () => fetch, _base: async () => 'http://s.example', _o: { accessToken: 'tok', WebSocket: MemorySocket } });
     const opened: string[] = [];
     const attach = (spec: StreamSpec) => {
       const ac = new AbortController();

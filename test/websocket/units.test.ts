@@ -8,7 +8,7 @@ import { MastodonNetworkError } from '../../src/errors/MastodonNetworkError.js';
 import { check, DEFAULTS, type ResolvedStreamOptions, type StreamOptions } from '../../src/options.js';
 import { streamSpec } from '../../src/streams.js';
 import { openSocket } from '../../src/transport/ws/adapter.js';
-import { WsTransport } from '../../src/transport/ws/supervisor.js';
+import { wsTransport } from '../../src/transport/ws/supervisor.js';
 import type { ConnectionHooks } from '../../src/transport/types.js';
 
 const MARKER = '{"type":"unsubscribe","stream":"ping"}';
@@ -68,7 +68,7 @@ describe('adapter', () => {
 
 describe('supervisor', () => {
   const transport = (WebSocket: unknown = MemorySocket) =>
-    new WsTransport({ _fetch: () => fetch, _base: async () => 'http://s.example', _o: { accessToken: 'tok', WebSocket } });
+    wsTransport({ _fetch: () => fetch, _base: async () => 'http://s.example', _o: { accessToken: 'tok', WebSocket } });
 
   test('a batch of subscribes and its marker; the streams open when the marker is answered', async () => {
     const t = transport();

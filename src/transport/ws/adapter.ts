@@ -12,9 +12,13 @@ export interface SocketEvents {
   _close(code: number, refused?: MastodonNetworkError): void;
 }
 
-/** One socket, whichever class made it. */
+/**
+ * One socket, whichever class made it: the socket itself, given an `_end` of ours (the
+ * minifier's short name for it must be no member of either class: neither has a one-letter
+ * member, and `ws`'s `on` is its only two-letter one).
+ */
 export interface Socket {
-  _send(text: string): void;
+  send(text: string): void;
   /**
    * Ends the socket at once: `ws` terminates (no waiting on a peer that ignores the close
    * handshake). Its events are not reported any more.
@@ -63,12 +67,10 @@ export const openSocket = (WS: any, base: string, o: ClientContext['_o'], maxPay
       s.terminate();
     });
   }
-  return {
-    _send: (text) => s.send(text),
-    _end: () => {
-      // What the socket does after this is not the supervisor's any more.
-      on = undefined;
-      emitter ? s.terminate() : s.close();
-    },
+  s._end = () => {
+    // What the socket does after this is not the supervisor's any more.
+    on = undefined;
+    emitter ? s.terminate() : s.close();
   };
+  return s;
 };

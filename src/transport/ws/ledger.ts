@@ -44,9 +44,9 @@ export interface Ledger {
    * A marker was answered (closing its batch, if it had one); `mute`: no, it went unanswered
    * for a probe period, and the socket is taken for one that answers none.
    */
-  _answered(mute?: 1): void;
+  _answered(mute?: 1): undefined;
   /** A refusal (its `error` text): the stream it belongs to (now off the table), or undefined. */
-  _refused(error: string): [string, Entry] | undefined;
+  _refused(error: string): StreamSpec | undefined;
   /** Liveness: sends a marker when the socket is quiet (none while one is awaited, none on a mute socket). */
   _probe(send: (text: string) => void): void;
 }
@@ -82,7 +82,7 @@ const LIST_MARKER = frame('unsubscribe', ['list', '0']);
 export const keyOf = (stream: unknown): string => (JSON.stringify(stream) ?? '').normalize('NFKC').toLowerCase();
 
 /** Sent and not settled, not waiting for a recheck: a refusal now may be its. */
-const inAir = ([, [, state]]: [string, Entry]): boolean => state == State.Sent || state == State.Batch;
+const inAir = ([, state]: Entry): boolean => state == State.Sent || state == State.Batch;
 
 export const ledger = (): Ledger => {
   const on = new Map<string, Entry>();
@@ -102,16 +102,17 @@ export const ledger = (): Ledger => {
     _flying: 0,
     _next(wanted, send) {
       const subscribe = ([spec]: Entry): void => send(frame('subscribe', spec));
-      if (!alone && ![...on.values()].some(([, state]) => state == State.Recheck))
+      // The first recheck (table order): while there is one, it goes out before anything new.
+      const recheck = [...on.values()].find(([, state]) => state == State.Recheck);
+      if (!alone && !recheck)
         for (const { _key: k, _spec: spec } of wanted) if (!on.has(k)) subscribe(on.set(k, [spec, State.Sent]).get(k)!);
       if (l._flying) return;
-      // No marker awaited: the batch is every stream in the air, else the first recheck (table order), alone.
+      // No marker awaited: the batch is every stream in the air, else the first recheck, alone.
       let batch = [...on.values()].filter(([, state]) => state == State.Sent);
       if (!batch.length) {
-        const r = [...on.values()].find(([, state]) => state == State.Recheck);
-        if (!r) return;
-        subscribe(r);
-        batch = [r];
+        if (!recheck) return;
+        subscribe(recheck);
+        batch = [recheck];
         alone = 1;
       }
       for (const e of batch) e[1] = State.Batch;
@@ -130,15 +131,16 @@ export const ledger = (): Ledger => {
     },
     _refused(error) {
       const kind = /list/.test(error) ? 'list' : /tag/.test(error) ? 'hashtag' : '';
-      let suspects = [...on].filter(([, [spec, state]]) => state != State.Proven && spec[0].startsWith(kind));
+      let suspects = [...on.values()].filter(([spec, state]) => state != State.Proven && spec[0].startsWith(kind));
       // In the air (and not already waiting for a recheck): the refusal is one of theirs.
       const flying = suspects.filter(inAir);
       if (flying.length) suspects = flying;
       if (suspects.length == 1) {
-        on.delete(suspects[0]![0]);
-        return suspects[0];
+        const [spec] = suspects[0]!;
+        on.delete(keyOf(spec));
+        return spec;
       }
-      for (const [, e] of suspects) e[1] = State.Recheck;
+      for (const e of suspects) e[1] = State.Recheck;
     },
     _probe(send) {
       if (mute || probing || l._flying) return;

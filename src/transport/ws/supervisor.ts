@@ -9,7 +9,7 @@ import { deadline } from '../../request.js';
 import type { StreamSpec } from '../../streams.js';
 import { refusal } from '../response-error.js';
 import { sseTransport } from '../sse.js';
-import type { ClientContext, ConnectionHooks } from '../types.js';
+import type { ClientContext, ConnectionHooks, Transport } from '../types.js';
 import { openSocket, PATH, type Socket } from './adapter.js';
 import { frame, keyOf, ledger, State, type Ledger } from './ledger.js';
 
@@ -32,7 +32,7 @@ const unreachable = (base = ''): MastodonNetworkError => new MastodonNetworkErro
  * (`connect`) and detach it (abort); the supervisor opens the socket for the first, subscribes
  * what the attempts want (two handles on one hashtag: one subscribe), unsubscribes what none
  * wants, closes the socket with the last, and after a drop ends every attempt with the same
- * error. It keeps the one back-off clock: `wait()` tells every handle when the socket may be
+ * error. It keeps the one back-off clock: `_wait()` tells every handle when the socket may be
  * tried again (failures in a row, `Retry-After`), so twenty handles make the attempts of one.
  *
  * Who a refusal belongs to: see `Ledger`.
@@ -43,215 +43,213 @@ const unreachable = (base = ''): MastodonNetworkError => new MastodonNetworkErro
  * Mastodon answers with a message. A healthy quiet stream thus stays receiving, and a dead
  * peer stays silent: the handles' read timeout ends the socket within `timeoutSec`. The same
  * traffic keeps a Chrome MV3 service worker awake. A server that answers no marker (GoToSocial,
- * see the ledger's `mute`) can be proven alive only by its pings, where they show; elsewhere a quiet stream
- * there meets the read timeout (docs/websocket.md). Akkoma's `pleroma:respond` answers count.
+ * see the ledger's `mute`) can be proven alive only by its pings, where they show; elsewhere a
+ * quiet stream there meets the read timeout (docs/websocket.md). Akkoma's `pleroma:respond`
+ * answers count.
  */
-export class WsTransport {
-  declare readonly _connect: (spec: StreamSpec, hooks: ConnectionHooks, signal: AbortSignal, o: ResolvedStreamOptions) => Promise<void>;
-  /** The wait (ms) before a handle's next attempt after `error`; undefined: the failure was the handle's own. */
-  declare readonly _wait: (error: unknown) => number | undefined;
+export const wsTransport = (c: ClientContext): Required<Transport> => {
+  const o = c._o;
+  // Throws at once in a runtime without WebSocket when none was passed.
+  const WS: any = o.WebSocket ?? defaultWebSocket();
+  const subs = new Set<Sub>();
+  /** The socket; `{}` while on its way (discovery); undefined when there is none. */
+  let ws: Socket | {} | undefined;
+  /** The subscription table of the current socket (a new one per socket). */
+  let book: Ledger = ledger();
+  /** The one timer of the open socket: liveness. */
+  let timer: TimerId | undefined;
+  /** When a frame (or a ping) last came; when the socket opened (0: it is not open). */
+  let last = 0;
+  let openedAt = 0;
+  /** Back-off: failures of the socket in a row, no new socket before `until`; the error of the last drop. */
+  let failures = 0;
+  let until = 0;
+  let dropped: unknown;
+  /** Aborted by a reset: the socket's discovery wait and the HTTP probe after a refused upgrade. */
+  let socketSignal: AbortController | undefined;
 
-  constructor(c: ClientContext) {
-    const o = c._o;
-    // Throws at once in a runtime without WebSocket when none was passed.
-    const WS: any = o.WebSocket ?? defaultWebSocket();
-    const subs = new Set<Sub>();
-    /** The socket; `{}` while on its way (discovery); undefined when there is none. */
-    let ws: Socket | {} | undefined;
-    /** The subscription table of the current socket (a new one per socket). */
-    let book: Ledger = ledger();
-    /** The one timer of the open socket: liveness. */
-    let timer: TimerId | undefined;
-    /** When a frame (or a ping) last came; when the socket opened (0: it is not open). */
-    let last = 0;
-    let openedAt = 0;
-    /** Back-off: failures of the socket in a row, no new socket before `until`; the error of the last drop. */
-    let failures = 0;
-    let until = 0;
-    let dropped: unknown;
-    /** Aborted by a reset: the socket's discovery wait and the HTTP probe after a refused upgrade. */
-    let socketSignal: AbortController | undefined;
+  const send = (text: string): void => (ws as Socket).send(text);
 
-    const send = (text: string): void => (ws as Socket)._send(text);
+  const alive = (): void => {
+    last = clock.now();
+    for (const sub of subs) sub._hooks._activity();
+  };
 
-    const alive = (): void => {
-      last = clock.now();
-      for (const sub of subs) sub._hooks._activity();
-    };
+  const opened = (sub: Sub): void => {
+    if (!sub._open) {
+      sub._open = true;
+      sub._hooks._open();
+      // A settled subscribe is this stream's greeting (SSE's `:)`): the socket is receiving.
+      sub._hooks._activity();
+    }
+  };
 
-    const opened = (sub: Sub): void => {
-      if (!sub._open) {
-        sub._open = true;
-        sub._hooks._open();
-        // A settled subscribe is this stream's greeting (SSE's `:)`): the socket is receiving.
-        sub._hooks._activity();
+  /** Sends what is due; opens the attempts whose stream has settled. */
+  const pump = (): void => {
+    if (!openedAt) return;
+    book._next(subs, send);
+    for (const sub of subs) if (book._on.get(sub._key)?.[1]! >= State.Settled) opened(sub);
+  };
+
+  const tick = (): void => {
+    // A third of the shortest timeoutSec, at most 20 s: two signs of life fit in any timeout.
+    let period = 20000;
+    for (const sub of subs) period = Math.min(period, (sub._o.timeoutSec * 1000) / 3);
+    const quiet = clock.now() - last;
+    if (quiet >= period) book._probe(send);
+    // A batch unanswered for a whole period (pings and events answer nothing): the socket is mute.
+    if (book._flying && clock.now() - book._flying >= period) {
+      book._answered(1);
+      pump();
+    }
+    timer = setTimer(tick, period - (quiet % period));
+  };
+
+  /** One attempt ends: the stream is unsubscribed when no other attempt needs it; the socket closes with the last. */
+  const end = (sub: Sub, err?: MastodonError): void => {
+    if (!subs.delete(sub)) return;
+    sub._done(err);
+    const key = sub._key;
+    if (!subs.size) reset();
+    else if (book._on.has(key) && ![...subs].some((s) => s._key == key)) {
+      // (The table is empty until the socket opens.)
+      send(frame('unsubscribe', book._on.get(key)![0]));
+      book._on.delete(key);
+    }
+  };
+
+  /** The socket is gone: the back-off clock moves, then every attempt ends with `err` (none: a clean end). */
+  const drop = (err?: MastodonError): void => {
+    // (There is an attempt: the socket is reset when the last one leaves.)
+    const [{ _o: so }] = subs as unknown as [Sub];
+    const wait = so.reconnectAsyncWaitSec;
+    // A socket that stayed open for the base wait was healthy: the next one may open at once.
+    failures = openedAt && clock.now() - openedAt >= wait * 1000 ? 0 : failures + 1;
+    until = clock.now() + backoffMs(failures, wait, so.reconnectAsyncMaxWaitSec, clock.random(), (err as MastodonNetworkError)?.retryAfterSec);
+    dropped = err;
+    reset();
+    for (const s of subs) end(s, err);
+  };
+
+  const reset = (): void => {
+    // (The socket reports nothing once ended; `{}` has nothing to end.)
+    (ws as Socket | undefined)?._end?.();
+    // (The old timer and controller stay: clearing or aborting them again does nothing.)
+    clock.clear(timer);
+    socketSignal?.abort();
+    ws = undefined;
+    openedAt = 0;
+    book = ledger();
+  };
+
+  const message = (data: string): void => {
+    alive();
+    let m: any;
+    try {
+      // The message itself read as event data (as JSON.parse would read it: as a string): JSON, else
+      // `Bad JSON` (bare digits stay a string, ignored below as a number would be).
+      m = toPayload('', '' + data);
+      // Akkoma answers each message (for no listener): its error to an unsubscribe answers a
+      // marker, its error to a subscribe (`bad_topic`, `unauthorized`) is a refusal, read as a 400.
+      // (=== everywhere a server value meets a string: `==` would convert an object, and one
+      // whose `toString` is no function throws.)
+      if (m?.event === 'pleroma:respond') {
+        const r: any = toPayload('', m.payload);
+        if (r?.result !== 'error') return;
+        m = { error: r.error, status: r.type === 'subscribe' && 400 };
       }
-    };
-
-    /** Sends what is due; opens the attempts whose stream has settled. */
-    const pump = (): void => {
-      if (!openedAt) return;
-      book._next(subs, send);
-      for (const sub of subs) if (book._on.get(sub._key)?.[1]! >= State.Settled) opened(sub);
-    };
-
-    const tick = (): void => {
-      // A third of the shortest timeoutSec, at most 20 s: two signs of life fit in any timeout.
-      let period = 20000;
-      for (const sub of subs) period = Math.min(period, (sub._o.timeoutSec * 1000) / 3);
-      const quiet = clock.now() - last;
-      if (quiet >= period) book._probe(send);
-      // A batch unanswered for a whole period (pings and events answer nothing): the socket is mute.
-      if (book._flying && clock.now() - book._flying >= period) {
-        book._answered(1);
-        pump();
+    } catch (err) {
+      return drop(err as MastodonError);
+    }
+    const error = m?.error;
+    if (typeof error == 'string') {
+      // A marker's answer has no status; a refused subscribe has one.
+      // (An answer proves the socket answers markers: not mute.)
+      const status = m.status;
+      const blamed = typeof status == 'number' && status ? book._refused(error) : book._answered();
+      if (blamed) {
+        const err = refusal('Subscribe to ' + blamed.join(' '), status, error);
+        for (const sub of subs) if (sub._key == keyOf(blamed)) end(sub, err);
       }
-      timer = setTimer(tick, period - (quiet % period));
-    };
-
-    /** One attempt ends: the stream is unsubscribed when no other attempt needs it; the socket closes with the last. */
-    const end = (sub: Sub, err?: MastodonError): void => {
-      if (!subs.delete(sub)) return;
-      sub._done(err);
-      const key = sub._key;
-      if (!subs.size) reset();
-      else if (book._on.has(key) && ![...subs].some((s) => s._key == key)) {
-        // (The table is empty until the socket opens.)
-        send(frame('unsubscribe', book._on.get(key)![0]));
-        book._on.delete(key);
-      }
-    };
-
-    /** The socket is gone: the back-off clock moves, then every attempt ends with `err` (none: a clean end). */
-    const drop = (err?: MastodonError): void => {
-      // (There is an attempt: the socket is reset when the last one leaves.)
-      const [{ _o: so }] = subs as unknown as [Sub];
-      const wait = so.reconnectAsyncWaitSec;
-      // A socket that stayed open for the base wait was healthy: the next one may open at once.
-      failures = openedAt && clock.now() - openedAt >= wait * 1000 ? 0 : failures + 1;
-      until = clock.now() + backoffMs(failures, wait, so.reconnectAsyncMaxWaitSec, clock.random(), (err as MastodonNetworkError)?.retryAfterSec);
-      dropped = err;
-      reset();
-      for (const s of subs) end(s, err);
-    };
-
-    const reset = (): void => {
-      // (The socket reports nothing once ended; `{}` has nothing to end.)
-      (ws as Socket | undefined)?._end?.();
-      clock.clear(timer);
-      socketSignal?.abort();
-      timer = ws = socketSignal = undefined;
-      openedAt = 0;
-      book = ledger();
-    };
-
-    const message = (data: string): void => {
-      alive();
-      let m: any;
-      try {
-        // The message itself read as event data (as JSON.parse would read it: as a string): JSON, else
-        // `Bad JSON` (bare digits stay a string, ignored below as a number would be).
-        m = toPayload('', '' + data);
-        // Akkoma answers each message (for no listener): its error to an unsubscribe answers a
-        // marker, its error to a subscribe (`bad_topic`, `unauthorized`) is a refusal, read as a 400.
-        // (=== everywhere a server value meets a string: `==` would convert an object, and one
-        // whose `toString` is no function throws.)
-        if (m?.event === 'pleroma:respond') {
-          const r: any = toPayload('', m.payload);
-          if (r?.result !== 'error') return;
-          m = { error: r.error, status: r.type === 'subscribe' && 400 };
-        }
-      } catch (err) {
-        return drop(err as MastodonError);
-      }
-      let to: string | undefined;
-      let err: MastodonError | undefined;
-      const error = m?.error;
-      if (typeof error == 'string') {
-        // A marker's answer has no status; a refused subscribe has one.
-        // (An answer proves the socket answers markers: not mute.)
-        const status = m.status;
-        const blamed = typeof status == 'number' && status ? book._refused(error) : book._answered();
-        if (blamed) err = refusal('Subscribe to ' + blamed[1][0].join(' '), status, error);
-        to = blamed?.[0];
-      } else if (typeof m?.event == 'string') {
-        const e = book._on.get((to = keyOf(m.stream)));
-        if (e) e[1] = State.Proven;
-      } else return;
-      for (const sub of subs)
-        if (sub._key == to)
-          try {
-            if (err) throw err;
-            if (data.length > sub._o.maxEventBytes) throw new MastodonMalformedEventError('Event too large');
-            // The payload is a string holding the JSON: parsed once more, ids kept as strings.
-            const payload = typeof m.payload == 'string' ? toPayload(m.event, m.payload) : m.payload;
-            // An event proves the subscribe worked, even before its marker is answered.
-            opened(sub);
-            sub._hooks._event(m.event, payload, m.stream);
-          } catch (e) {
-            end(sub, e as MastodonError);
-          }
       // A batch settled, or a refusal ended a stream or asked for rechecks: what is due now.
-      if (typeof error == 'string') pump();
-    };
+      return pump();
+    }
+    if (typeof m?.event != 'string') return;
+    const to = keyOf(m.stream);
+    const e = book._on.get(to);
+    if (e) e[1] = State.Proven;
+    for (const sub of subs)
+      if (sub._key == to)
+        try {
+          if (data.length > sub._o.maxEventBytes) throw new MastodonMalformedEventError('Event too large');
+          // The payload is a string holding the JSON: parsed once more, ids kept as strings.
+          const payload = typeof m.payload == 'string' ? toPayload(m.event, m.payload) : m.payload;
+          // An event proves the subscribe worked, even before its marker is answered.
+          opened(sub);
+          sub._hooks._event(m.event, payload, m.stream);
+        } catch (e) {
+          end(sub, e as MastodonError);
+        }
+  };
 
-    /**
-     * A browser shows a refused upgrade only as close 1006. So: an HTTP GET of the first
-     * stream's SSE path with the token in the header (the SSE transport's own request); a 401
-     * (fatal) or a 429 (`Retry-After`) there is the answer, anything else is `unreachable`. Bounded by the first attempt's `timeoutSec`, aborted by a reset
-     * (close()), and reads at most a few KiB of the body.
-     */
-    const probe = (base: string, signal: AbortSignal): Promise<unknown> => {
-      const [sub] = subs as unknown as [Sub];
-      const [s, stop] = deadline(sub._o.timeoutSec * 1000, signal);
-      // The stream's own request, on the base the socket tried: a 200 is stopped at once (its
-      // body is not read).
-      return sseTransport({ ...c, _base: async () => base })
-        ._connect(sub._spec, { _open: stop } as ConnectionHooks, s, sub._o)
-        .catch((e: MastodonNetworkError) => (e.status == 401 || e.status == 429) && e)
-        .finally(stop);
-    };
+  /**
+   * A browser shows a refused upgrade only as close 1006. So: an HTTP GET of the first
+   * stream's SSE path with the token in the header (the SSE transport's own request); a 401
+   * (fatal) or a 429 (`Retry-After`) there is the answer, anything else is `unreachable`.
+   * Bounded by the first attempt's `timeoutSec`, aborted by a reset (close()), and reads at
+   * most a few KiB of the body.
+   */
+  const probe = (base: string, signal: AbortSignal): Promise<unknown> => {
+    const [sub] = subs as unknown as [Sub];
+    const [s, stop] = deadline(sub._o.timeoutSec * 1000, signal);
+    // The stream's own request, on the base the socket tried: a 200 is stopped at once (its
+    // body is not read).
+    return sseTransport({ ...c, _base: async () => base })
+      ._connect(sub._spec, { _open: stop } as ConnectionHooks, s, sub._o)
+      .catch((e: MastodonNetworkError) => (e.status == 401 || e.status == 429) && e)
+      .finally(stop);
+  };
 
-    /** Opens the socket (`signal`: aborted by a reset, which ends this socket's story). */
-    const open = async (signal: AbortSignal): Promise<void> => {
-      try {
-        const base = await c._base(signal);
-        if (signal.aborted) return;
-        // The first attempt's limit is the socket's (`ws` refuses a longer frame unread).
-        ws = openSocket(WS, base, o, [...subs][0]!._o.maxEventBytes, {
-          _open: () => {
-            openedAt = clock.now();
-            alive();
-            tick();
-            pump();
-          },
-          _message: message,
-          _alive: alive,
-          _close: async (code, refused) => {
-            // A killed session closes with 1005: a clean end, as an SSE stream's end. (1009: a
-            // frame over maxPayload, refused by `ws` from its header, before reading it.)
-            const err = openedAt
-              ? code == 1005
-                ? undefined
-                : code == 1009
-                  ? new MastodonMalformedEventError('Event too large')
-                  : new MastodonNetworkError(`${PATH} closed with code ${code}`)
-              : refused || ((await probe(base, signal)) as MastodonError) || unreachable(base);
-            // (Not after a reset, which aborts the signal: the socket is no longer this one.)
-            if (!signal.aborted) drop(err);
-          },
-        });
-      } catch (e) {
-        // A MastodonError (a refused downgrade) as it is; no cause otherwise: a runtime's message
-        // may quote the URL or the subprotocol, and so the token.
-        if (!signal.aborted) drop(e instanceof MastodonError ? e : unreachable());
-      }
-    };
+  /** Opens the socket (`signal`: aborted by a reset, which ends this socket's story). */
+  const open = async (signal: AbortSignal): Promise<void> => {
+    try {
+      const base = await c._base(signal);
+      if (signal.aborted) return;
+      // The first attempt's limit is the socket's (`ws` refuses a longer frame unread).
+      ws = openSocket(WS, base, o, [...subs][0]!._o.maxEventBytes, {
+        _open: () => {
+          openedAt = clock.now();
+          alive();
+          tick();
+          pump();
+        },
+        _message: message,
+        _alive: alive,
+        _close: async (code, refused) => {
+          // A killed session closes with 1005: a clean end, as an SSE stream's end. (1009: a
+          // frame over maxPayload, refused by `ws` from its header, before reading it.)
+          const err = openedAt
+            ? code == 1005
+              ? undefined
+              : code == 1009
+                ? new MastodonMalformedEventError('Event too large')
+                : new MastodonNetworkError(`${PATH} closed with code ${code}`)
+            : refused || ((await probe(base, signal)) as MastodonError) || unreachable(base);
+          // (Not after a reset, which aborts the signal: the socket is no longer this one.)
+          if (!signal.aborted) drop(err);
+        },
+      });
+    } catch (e) {
+      // A MastodonError (a refused downgrade) as it is; no cause otherwise: a runtime's message
+      // may quote the URL or the subprotocol, and so the token.
+      if (!signal.aborted) drop(e instanceof MastodonError ? e : unreachable());
+    }
+  };
 
+  return {
     // (Negative once the wait is over: the handle then tries at once.)
-    this._wait = (e) => (ws && e !== dropped ? undefined : until - clock.now());
-
-    this._connect = (spec, hooks, signal, so) =>
+    _wait: (e) => (ws && e !== dropped ? undefined : until - clock.now()),
+    _connect: (spec, hooks, signal, so) =>
       new Promise((resolve, reject) => {
         const sub: Sub = { _key: keyOf(spec), _spec: spec, _hooks: hooks, _o: so, _done: (err) => (err ? reject(err) : resolve()) };
         // A handle that gives up on a working socket (read timeout, frozen runtime, `online`)
@@ -266,6 +264,6 @@ export class WsTransport {
           ws = {};
           void open((socketSignal = abortController()).signal);
         }
-      });
-  }
-}
+      }),
+  };
+};
