@@ -42,9 +42,6 @@ export interface EventGate {
   _position(): StreamPosition;
 }
 
-/** Marks a failure after which the reconnect is immediate and is no failure of the server's. */
-class Interruption extends MastodonNetworkError {}
-
 /**
  * One stream's life: connect, read until the connection ends, tell the listener, wait, and
  * connect again. Timers, back-off, the read timeout and `close()` live here; the transport only
@@ -86,6 +83,11 @@ export class Stream implements StreamHandle {
     /** How many connections of this handle opened (counted for the gate only): after one, the next is a reconnect. */
     let opens = 0;
     let failures = 0;
+    /**
+     * 1 once `online` or a thaw interrupted the current attempt: the reconnect is then immediate
+     * and no failure of the server's (whatever else ended the attempt first, as a read timeout).
+     */
+    let interrupted: number;
     /** The one timer: the attempt's timeout check, or the back-off wait. */
     let timer: TimerId | undefined;
     let wake: (() => void) | undefined;
@@ -111,7 +113,10 @@ export class Stream implements StreamHandle {
       if (state == 'waiting') {
         failures = 0;
         wake?.();
-      } else attempt!.abort(new Interruption(message));
+      } else {
+        interrupted = 1;
+        attempt!.abort(new MastodonNetworkError(message));
+      }
     };
 
     /**
@@ -180,7 +185,7 @@ export class Stream implements StreamHandle {
       while (alive()) {
         const ac = (attempt = abortController());
         state = 'connecting';
-        opened = last = 0;
+        interrupted = opened = last = 0;
         start = clock.now();
         arm(Math.min(o.requestTimeoutSec * 1000, limit));
         // (Typed as the network error it most often is: `fatal` and `retryAfterSec` are read
@@ -200,7 +205,9 @@ export class Stream implements StreamHandle {
         // A connection that stayed up for the base wait (at least 0.1 s, whatever the options:
         // a base wait of 0 must not make every drop "healthy") was healthy: reconnect at once and
         // reset the count. One that ended sooner is a failure, so accept-then-drop cannot spin.
-        const healthy = opened > 0 && clock.now() - opened >= Math.max(o.reconnectAsyncWaitSec * 1000, 100);
+        // (Counted before onAbort, so that the listener's time is not the connection's, and an
+        // `online` during onAbort resets the count for the wait that follows.)
+        failures = interrupted || (opened > 0 && clock.now() - opened >= Math.max(o.reconnectAsyncWaitSec * 1000, 100)) ? 0 : failures + 1;
         if (!error) {
           // A clean end: Mastodon does this when the session is killed. Blocking mode resolves;
           // an async handle treats it as an interruption and reconnects (to meet a 401, then stop).
@@ -218,9 +225,7 @@ export class Stream implements StreamHandle {
           this.error = error;
           return;
         }
-        const atOnce = error instanceof Interruption;
-        failures = atOnce || healthy ? 0 : failures + 1;
-        const wait = atOnce ? 0 : (transport._wait?.(error) ?? backoffMs(failures, o.reconnectAsyncWaitSec, o.reconnectAsyncMaxWaitSec, clock.random(), error.retryAfterSec));
+        const wait = interrupted ? 0 : (transport._wait?.(error) ?? backoffMs(failures, o.reconnectAsyncWaitSec, o.reconnectAsyncMaxWaitSec, clock.random(), error.retryAfterSec));
         if (wait > 0) {
           // (`wake` stays: calling it again resolves nothing, and only a waiting handle is woken.)
           await new Promise<void>((resolve) => (timer = setTimer((wake = resolve), wait)));

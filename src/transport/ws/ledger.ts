@@ -81,9 +81,6 @@ const LIST_MARKER = frame('unsubscribe', ['list', '0']);
  */
 export const keyOf = (stream: unknown): string => (JSON.stringify(stream) ?? '').normalize('NFKC').toLowerCase();
 
-/** Sent and not settled, not waiting for a recheck: a refusal now may be its. */
-const inAir = ([, state]: Entry): boolean => state == State.Sent || state == State.Batch;
-
 export const ledger = (): Ledger => {
   const on = new Map<string, Entry>();
   /** A probe's marker is awaited (sent before any batch's marker that is also awaited). */
@@ -133,7 +130,8 @@ export const ledger = (): Ledger => {
       const kind = /list/.test(error) ? 'list' : /tag/.test(error) ? 'hashtag' : '';
       let suspects = [...on.values()].filter(([spec, state]) => state != State.Proven && spec[0].startsWith(kind));
       // In the air (and not already waiting for a recheck): the refusal is one of theirs.
-      const flying = suspects.filter(inAir);
+      // (Sent or Batch: sent and not settled, not waiting for a recheck.)
+      const flying = suspects.filter(([, state]) => state && state < State.Settled);
       if (flying.length) suspects = flying;
       if (suspects.length == 1) {
         const [spec] = suspects[0]!;
