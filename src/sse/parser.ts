@@ -17,10 +17,11 @@ export type SseFeed = (chunk: Uint8Array) => void;
  * order mark at the very start of the stream.
  *
  * An event may take at most `maxEventBytes`: the bytes of its lines, one per line end, comments
- * not counted (a byte order mark counts as bytes of the first line). A line's bytes are found in the chunk (the next byte that is its line end, by the
- * native `indexOf`) rather than counted character by character. The bytes of an unfinished line
- * count too, so a line that never ends is refused once it passes the limit, and at most the
- * limit plus one chunk is ever held.
+ * not counted (a byte order mark counts as bytes of the first line). A line's bytes are found
+ * in the chunk (the next byte that is its line end, by the native `indexOf`) rather than
+ * counted character by character. The bytes of an unfinished line count too, so a line that
+ * never ends is refused once it passes the limit, and at most the limit plus one chunk is ever
+ * held.
  *
  * A comment line (`:)`, `:thump`: Mastodon's greeting and heartbeat) calls `onHeartbeat`.
  *
@@ -35,7 +36,7 @@ export function createSseParser(onEvent: SseEvent, onHeartbeat: () => void, maxE
   // Where the unfinished line starts in the bytes of the chunk being read: 0 or less (it began
   // in earlier chunks: its bytes so far are -at), or 1 after a LF that ended a CRLF.
   let at = 0;
-  let afterCR = false; // the last chunk ended with a CR: a LF that starts the next is its CRLF's
+  let afterCR = false; // the text so far ends with a CR: a LF that starts the next is its CRLF's
 
   return (chunk) => {
     let text: string;
@@ -51,9 +52,9 @@ export function createSseParser(onEvent: SseEvent, onHeartbeat: () => void, maxE
     // (nothing is held after a line end): it is skipped.
     let i = afterCR && text[0] == '\n' ? (at++, 2) : 0;
     if (text) afterCR = text.at(-1) == '\r';
-    for (; i < last; i += 2) {
+    for (; i < last; i++) {
       const line = rest + parts[i];
-      const eol = parts[i + 1]!;
+      const eol = parts[++i]!;
       const end = chunk.indexOf(eol.charCodeAt(0), at > 0 ? at : 0);
       const bytes = end - at + 1;
       at = end + eol.length;
