@@ -99,6 +99,8 @@ export const ledger = (): Ledger => {
     _flying: 0,
     _next(wanted, send) {
       const subscribe = ([spec]: Entry): void => send(frame('subscribe', spec));
+      // What no attempt wants any more is unsubscribed.
+      for (const [k, [spec]] of on) if (![...wanted].some((w) => w._key == k)) on.delete(k), send(frame('unsubscribe', spec));
       // The first recheck (table order): while there is one, it goes out before anything new.
       const recheck = [...on.values()].find(([, state]) => state == State.Recheck);
       if (!alone && !recheck)

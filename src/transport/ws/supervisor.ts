@@ -11,7 +11,7 @@ import { refusal } from '../response-error.js';
 import { sseTransport } from '../sse.js';
 import type { ClientContext, ConnectionHooks, Transport } from '../types.js';
 import { openSocket, PATH, type Socket } from './adapter.js';
-import { frame, keyOf, ledger, State, type Ledger } from './ledger.js';
+import { keyOf, ledger, State, type Ledger } from './ledger.js';
 
 /** One `connect()` call: one handle's current attempt on the shared socket. */
 interface Sub {
@@ -109,13 +109,8 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
   const end = (sub: Sub, err?: MastodonError): void => {
     if (!subs.delete(sub)) return;
     sub._done(err);
-    const key = sub._key;
-    if (!subs.size) reset();
-    else if (book._on.has(key) && ![...subs].some((s) => s._key == key)) {
-      // (The table is empty until the socket opens.)
-      send(frame('unsubscribe', book._on.get(key)![0]));
-      book._on.delete(key);
-    }
+    if (subs.size) pump();
+    else reset();
   };
 
   /** The socket is gone: the back-off clock moves, then every attempt ends with `err` (none: a clean end). */
