@@ -129,8 +129,9 @@ export const ledger = (): Ledger => {
       }
     },
     _refused(error) {
-      const kind = /list/.test(error) ? 'list' : /tag/.test(error) ? 'hashtag' : '';
-      let suspects = [...on.values()].filter(([spec, state]) => state != State.Proven && spec[0].startsWith(kind));
+      // (Only `list` holds "list"; only `hashtag` and `hashtag:local` hold "tag".)
+      const kind = /list|tag/.exec(error)?.[0] ?? '';
+      let suspects = [...on.values()].filter(([spec, state]) => state != State.Proven && spec[0].includes(kind));
       // In the air (and not already waiting for a recheck): the refusal is one of theirs.
       // (Sent or Batch: sent and not settled, not waiting for a recheck.)
       const flying = suspects.filter(([, state]) => state && state < State.Settled);
