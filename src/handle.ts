@@ -76,10 +76,10 @@ export class Stream implements StreamHandle {
     let attempt: AbortController | undefined;
     /**
      * When the current attempt began, when its connection opened (0: not yet), when bytes last
-     * came (0: none yet); when the timer is due, and when bytes first came after that (0: not
-     * yet: shows the runtime was running then).
+     * came (0: none yet); when the timer is due (Infinity once bytes came soon after that: the
+     * runtime was running then, see `arm`).
      */
-    let start: number, opened: number, last: number, due: number, seen: number;
+    let start: number, opened: number, last: number, due: number;
     /** How many connections of this handle opened (counted for the gate only): after one, the next is a reconnect. */
     let opens = 0;
     let failures = 0;
@@ -94,6 +94,8 @@ export class Stream implements StreamHandle {
     let resolveDone: () => void;
     /** The read timeout, in ms. */
     const limit = o.timeoutSec * 1000;
+    /** How late a timer may fire before the runtime counts as frozen (see `arm`). */
+    const late = Math.max(limit / 2, 1000);
     /** Aborted by close(): removes the `online` and `signal` listeners. */
     const off = abortController();
     this.done = new Promise((resolve) => (resolveDone = resolve));
@@ -128,20 +130,19 @@ export class Stream implements StreamHandle {
      * asleep): the connection is probably dead, so reconnect at once rather than wait out the
      * read timeout. But a timer is also late in a runtime that merely throttles timers (Chrome
      * runs those of a long-hidden tab once a minute) while it goes on reading the stream: bytes
-     * that came soon after the timer was due show that, and then the stream is left alone.
+     * that came soon after the timer was due show that, and then the stream is left alone: the
+     * first bytes within `late` after the due time make it Infinity, so the timer is never late.
      */
     const arm = (ms: number): void => {
       due = clock.now() + ms;
-      seen = 0;
       timer = setTimer(tick, ms);
     };
 
     const tick = (): void => {
       const t = clock.now();
-      const late = Math.max(limit / 2, 1000);
       // Frozen: late, and no bytes read within `late` of the due time (a burst read on waking,
-      // just before this timer ran, does not count).
-      if (t - due > late && !(seen && seen - due <= late)) return interrupt('Runtime was frozen');
+      // just before this timer ran, does not count: it left `due` as it was).
+      if (t - due > late) return interrupt('Runtime was frozen');
       const connecting = state == 'connecting';
       const left = connecting ? o.requestTimeoutSec * 1000 - (t - start) : limit - (t - (last || opened));
       if (left > 0) return arm(Math.min(left, limit));
@@ -157,8 +158,8 @@ export class Stream implements StreamHandle {
         gate?._opened(opens++ > 0);
       },
       _activity: () => {
-        const t = (last = clock.now());
-        if (!seen && t > due) seen = t;
+        const t = (last = clock.now()) - due;
+        if (t > 0 && t <= late) due = 1 / 0;
       },
       // Not after close(): the listener would not get it, but catch-up would count it as
       // delivered (and its position() move past it).

@@ -1,5 +1,5 @@
-import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentError.js';
 import type { StreamName } from './events.js';
+import { bad } from './options.js';
 
 /**
  * Where a stream stands: what `handle.position()` returns and `catchUp: { from }` resumes from.
@@ -25,6 +25,6 @@ export const idsFrom = (from: unknown, stream: StreamName, names: string[]): Rec
   const p = (from ?? { stream }) as StreamPosition;
   const ids: Record<string, unknown> = { ...p.ids };
   if ('' + p.stream != '' + stream || Object.keys(ids).some((k) => !names.includes(k) || typeof ids[k] != 'string'))
-    throw new MastodonIllegalArgumentError('catchUp.from: not a position of ' + stream.join(':'));
+    bad('catchUp.from: not a position of ' + stream.join(':'));
   return ids as Record<string, string>;
 };

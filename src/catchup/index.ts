@@ -42,6 +42,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   const seen = new Set<string>();
   const headers: Record<string, string> = token ? { Authorization: 'Bearer ' + token } : {};
   const max = opts.catchUpMaxItems;
+  const ms = opts.timeoutSec * 1000;
   /** Of the running catch-up, all its timelines and passes together: items delivered and where the cap left items out; and pages read in this pass. */
   let count = 0;
   let pages = 0;
@@ -104,7 +105,6 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         const wait = budget();
         if (wait) await new Promise((resolve) => (deadline(wait, ac!.signal)[0].onabort = resolve));
         if (closed) return;
-        const ms = opts.timeoutSec * 1000;
         // The request's deadline stays until the page is handled (all of it synchronous once the body is read).
         const [signal, stop] = deadline(ms, ac!.signal);
         try {
