@@ -25,14 +25,6 @@ export type StreamSpec = readonly [StreamType] | readonly [StreamType, string];
 /** The parameters of a hashtag or list stream. */
 export type StreamParams = { tag?: string; list?: string | { id: string } };
 
-// The twelve stream names of docs/protocol.md, as one pattern rather than a table.
-const TYPE = /^(?:user(?::notification)?|public(?::local|:remote)?(?::media)?|hashtag(?::local)?|list|direct)$/;
-
-/** Checks a stream name from outside (`mastodon.stream(name)`); the stream methods name theirs themselves. */
-export const checkType = (type: string): void => {
-  if (!TYPE.test(type)) bad('Unknown stream type: ' + type);
-};
-
 /** Checks a stream's parameters. */
 export function streamSpec(t: StreamType, params: StreamParams = {}): StreamSpec {
   if (t[0] == 'h') {

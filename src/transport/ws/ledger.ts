@@ -98,17 +98,18 @@ export const ledger = (): Ledger => {
     _on: on,
     _flying: 0,
     _next(wanted, send) {
-      const subscribe = ([spec]: Entry): void => send(frame('subscribe', spec));
+      // What no attempt wants any more is unsubscribed.
+      for (const [k, [spec]] of on) if (![...wanted].some((w) => w._key == k)) on.delete(k), send(frame('unsubscribe', spec));
       // The first recheck (table order): while there is one, it goes out before anything new.
       const recheck = [...on.values()].find(([, state]) => state == State.Recheck);
       if (!alone && !recheck)
-        for (const { _key: k, _spec: spec } of wanted) if (!on.has(k)) subscribe(on.set(k, [spec, State.Sent]).get(k)!);
+        for (const { _key: k, _spec: spec } of wanted) if (!on.has(k)) on.set(k, [spec, State.Sent]), send(frame('subscribe', spec));
       if (l._flying) return;
       // No marker awaited: the batch is every stream in the air, else the first recheck, alone.
       let batch = [...on.values()].filter(([, state]) => state == State.Sent);
       if (!batch.length) {
         if (!recheck) return;
-        subscribe(recheck);
+        send(frame('subscribe', recheck[0]));
         batch = [recheck];
         alone = 1;
       }
@@ -127,8 +128,9 @@ export const ledger = (): Ledger => {
       }
     },
     _refused(error) {
-      const kind = /list/.test(error) ? 'list' : /tag/.test(error) ? 'hashtag' : '';
-      let suspects = [...on.values()].filter(([spec, state]) => state != State.Proven && spec[0].startsWith(kind));
+      // (Only `list` holds "list"; only `hashtag` and `hashtag:local` hold "tag".)
+      const kind = /list|tag/.exec(error)?.[0] ?? '';
+      let suspects = [...on.values()].filter(([spec, state]) => state != State.Proven && spec[0].includes(kind));
       // In the air (and not already waiting for a recheck): the refusal is one of theirs.
       // (Sent or Batch: sent and not settled, not waiting for a recheck.)
       const flying = suspects.filter(([, state]) => state && state < State.Settled);

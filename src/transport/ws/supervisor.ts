@@ -11,7 +11,7 @@ import { refusal } from '../response-error.js';
 import { sseTransport } from '../sse.js';
 import type { ClientContext, ConnectionHooks, Transport } from '../types.js';
 import { openSocket, PATH, type Socket } from './adapter.js';
-import { frame, keyOf, ledger, State, type Ledger } from './ledger.js';
+import { keyOf, ledger, State, type Ledger } from './ledger.js';
 
 /** One `connect()` call: one handle's current attempt on the shared socket. */
 interface Sub {
@@ -52,8 +52,8 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
   // Throws at once in a runtime without WebSocket when none was passed.
   const WS: any = o.WebSocket ?? defaultWebSocket();
   const subs = new Set<Sub>();
-  /** The socket; `{}` while on its way (discovery); undefined when there is none. */
-  let ws: Socket | {} | undefined;
+  /** The socket (undefined before it exists and after a reset). */
+  let ws: Socket | undefined;
   /** The subscription table of the current socket (a new one per socket). */
   let book: Ledger = ledger();
   /** The one timer of the open socket: liveness. */
@@ -65,10 +65,13 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
   let failures = 0;
   let until = 0;
   let dropped: unknown;
-  /** Aborted by a reset: the socket's discovery wait and the HTTP probe after a refused upgrade. */
+  /**
+   * Aborted by a reset: the socket's discovery wait and the HTTP probe after a refused upgrade.
+   * Set while there is a socket or one on its way (discovery).
+   */
   let socketSignal: AbortController | undefined;
 
-  const send = (text: string): void => (ws as Socket).send(text);
+  const send = (text: string): void => ws!.send(text);
 
   const alive = (): void => {
     last = clock.now();
@@ -109,13 +112,8 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
   const end = (sub: Sub, err?: MastodonError): void => {
     if (!subs.delete(sub)) return;
     sub._done(err);
-    const key = sub._key;
-    if (!subs.size) reset();
-    else if (book._on.has(key) && ![...subs].some((s) => s._key == key)) {
-      // (The table is empty until the socket opens.)
-      send(frame('unsubscribe', book._on.get(key)![0]));
-      book._on.delete(key);
-    }
+    if (subs.size) pump();
+    else reset();
   };
 
   /** The socket is gone: the back-off clock moves, then every attempt ends with `err` (none: a clean end). */
@@ -132,12 +130,12 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
   };
 
   const reset = (): void => {
-    // (The socket reports nothing once ended; `{}` has nothing to end.)
-    (ws as Socket | undefined)?._end?.();
+    // (The socket reports nothing once ended.)
+    ws?._end();
     // (The old timer and controller stay: clearing or aborting them again does nothing.)
     clock.clear(timer);
     socketSignal?.abort();
-    ws = undefined;
+    ws = socketSignal = undefined;
     openedAt = 0;
     book = ledger();
   };
@@ -248,7 +246,7 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
 
   return {
     // (Negative once the wait is over: the handle then tries at once.)
-    _wait: (e) => (ws && e !== dropped ? undefined : until - clock.now()),
+    _wait: (e) => (socketSignal && e !== dropped ? undefined : until - clock.now()),
     _connect: (spec, hooks, signal, so) =>
       new Promise((resolve, reject) => {
         const sub: Sub = { _key: keyOf(spec), _spec: spec, _hooks: hooks, _o: so, _done: (err) => (err ? reject(err) : resolve()) };
@@ -258,12 +256,8 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
         // (The handle gives each attempt a signal of its own: `onabort` is ours.)
         signal.onabort = () => (signal.reason instanceof MastodonError && sub._open ? drop(signal.reason) : end(sub));
         subs.add(sub);
-        if (ws) pump();
-        else {
-          // Marks the socket as on its way until the real one exists.
-          ws = {};
-          void open((socketSignal = abortController()).signal);
-        }
+        if (socketSignal) pump();
+        else void open((socketSignal = abortController()).signal);
       }),
   };
 };
