@@ -54,8 +54,8 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
   const subs = new Set<Sub>();
   /** The socket (undefined before it exists and after a reset). */
   let ws: Socket | undefined;
-  /** The subscription table of the current socket (a new one per socket). */
-  let book: Ledger = ledger();
+  /** The subscription table of the open socket (a new one per socket). */
+  let book: Ledger;
   /** The one timer of the open socket: liveness. */
   let timer: TimerId | undefined;
   /** When a frame (or a ping) last came; when the socket opened (0: it is not open). */
@@ -137,7 +137,6 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
     socketSignal?.abort();
     ws = socketSignal = undefined;
     openedAt = 0;
-    book = ledger();
   };
 
   const message = (data: string): void => {
@@ -216,6 +215,7 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
       // The first attempt's limit is the socket's (`ws` refuses a longer frame unread).
       ws = openSocket(WS, base, o, [...subs][0]!._o.maxEventBytes, {
         _open: () => {
+          book = ledger();
           openedAt = clock.now();
           alive();
           tick();
