@@ -139,56 +139,6 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
     openedAt = 0;
   };
 
-  const message = (data: string): void => {
-    alive();
-    let m: any;
-    try {
-      // The message itself read as event data (as JSON.parse would read it: as a string): JSON, else
-      // `Bad JSON` (bare digits stay a string, ignored below as a number would be).
-      m = toPayload('', '' + data);
-      // Akkoma answers each message (for no listener): its error to an unsubscribe answers a
-      // marker, its error to a subscribe (`bad_topic`, `unauthorized`) is a refusal, read as a 400.
-      // (=== everywhere a server value meets a string: `==` would convert an object, and one
-      // whose `toString` is no function throws.)
-      if (m?.event === 'pleroma:respond') {
-        const r: any = toPayload('', m.payload);
-        if (r?.result !== 'error') return;
-        m = { error: r.error, status: r.type === 'subscribe' && 400 };
-      }
-    } catch (err) {
-      return drop(err as MastodonError);
-    }
-    const error = m?.error;
-    if (typeof error == 'string') {
-      // A marker's answer has no status; a refused subscribe has one.
-      // (An answer proves the socket answers markers: not mute.)
-      const status = m.status;
-      const blamed = typeof status == 'number' && status ? book._refused(error) : book._answered();
-      if (blamed) {
-        const err = refusal('Subscribe to ' + blamed.join(' '), status, error);
-        for (const sub of subs) if (sub._key == keyOf(blamed)) end(sub, err);
-      }
-      // A batch settled, or a refusal ended a stream or asked for rechecks: what is due now.
-      return pump();
-    }
-    if (typeof m?.event != 'string') return;
-    const to = keyOf(m.stream);
-    const e = book._on.get(to);
-    if (e) e[1] = State.Proven;
-    for (const sub of subs)
-      if (sub._key == to)
-        try {
-          if (data.length > sub._o.maxEventBytes) throw new MastodonMalformedEventError('Event too large');
-          // The payload is a string holding the JSON: parsed once more, ids kept as strings.
-          const payload = typeof m.payload == 'string' ? toPayload(m.event, m.payload) : m.payload;
-          // An event proves the subscribe worked, even before its marker is answered.
-          opened(sub);
-          sub._hooks._event(m.event, payload, m.stream);
-        } catch (e) {
-          end(sub, e as MastodonError);
-        }
-  };
-
   /**
    * A browser shows a refused upgrade only as close 1006. So: an HTTP GET of the first
    * stream's SSE path with the token in the header (the SSE transport's own request); a 401
@@ -221,7 +171,55 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
           tick();
           pump();
         },
-        _message: message,
+        _message(data) {
+          alive();
+          let m: any;
+          try {
+            // The message itself read as event data (as JSON.parse would read it: as a string):
+            // JSON, else `Bad JSON` (bare digits stay a string, ignored below as a number would be).
+            m = toPayload('', '' + data);
+            // Akkoma answers each message (for no listener): its error to an unsubscribe answers
+            // a marker, its error to a subscribe (`bad_topic`, `unauthorized`) is a refusal, read
+            // as a 400. (=== everywhere a server value meets a string: `==` would convert an
+            // object, and one whose `toString` is no function throws.)
+            if (m?.event === 'pleroma:respond') {
+              const r: any = toPayload('', m.payload);
+              if (r?.result !== 'error') return;
+              m = { error: r.error, status: r.type === 'subscribe' && 400 };
+            }
+          } catch (err) {
+            return drop(err as MastodonError);
+          }
+          const error = m?.error;
+          if (typeof error == 'string') {
+            // A marker's answer has no status; a refused subscribe has one.
+            // (An answer proves the socket answers markers: not mute.)
+            const status = m.status;
+            const blamed = typeof status == 'number' && status ? book._refused(error) : book._answered();
+            if (blamed) {
+              const err = refusal('Subscribe to ' + blamed.join(' '), status, error);
+              for (const sub of subs) if (sub._key == keyOf(blamed)) end(sub, err);
+            }
+            // A batch settled, or a refusal ended a stream or asked for rechecks: what is due now.
+            return pump();
+          }
+          if (typeof m?.event != 'string') return;
+          const to = keyOf(m.stream);
+          const e = book._on.get(to);
+          if (e) e[1] = State.Proven;
+          for (const sub of subs)
+            if (sub._key == to)
+              try {
+                if (data.length > sub._o.maxEventBytes) throw new MastodonMalformedEventError('Event too large');
+                // The payload is a string holding the JSON: parsed once more, ids kept as strings.
+                const payload = typeof m.payload == 'string' ? toPayload(m.event, m.payload) : m.payload;
+                // An event proves the subscribe worked, even before its marker is answered.
+                opened(sub);
+                sub._hooks._event(m.event, payload, m.stream);
+              } catch (e) {
+                end(sub, e as MastodonError);
+              }
+        },
         _alive: alive,
         _close: async (code, refused) => {
           // A killed session closes with 1005: a clean end, as an SSE stream's end. (1009: a
