@@ -75,11 +75,11 @@ export class Stream implements StreamHandle {
      */
     let attempt: AbortController | undefined;
     /**
-     * When the current attempt began, when its connection opened (0: not yet), when bytes last
-     * came (0: none yet); when the timer is due (Infinity once bytes came soon after that: the
+     * When the current attempt began, then (once 'open') when its connection opened; when bytes
+     * last came (0: none yet); when the timer is due (Infinity once bytes came soon after that: the
      * runtime was running then, see `arm`).
      */
-    let start: number, opened: number, last: number, due: number;
+    let start: number, last: number, due: number;
     /** How many connections of this handle opened (counted for the gate only): after one, the next is a reconnect. */
     let opens = 0;
     let failures = 0;
@@ -144,7 +144,7 @@ export class Stream implements StreamHandle {
       // just before this timer ran, does not count: it left `due` as it was).
       if (t - due > late) return interrupt('Runtime was frozen');
       const connecting = state == 'connecting';
-      const left = connecting ? o.requestTimeoutSec * 1000 - (t - start) : limit - (t - (last || opened));
+      const left = connecting ? o.requestTimeoutSec * 1000 - (t - start) : limit - (t - (last || start));
       if (left > 0) return arm(Math.min(left, limit));
       attempt!.abort(connecting ? new MastodonNetworkError(`No answer within ${o.requestTimeoutSec} s`) : new MastodonReadTimeout(`Nothing received for ${o.timeoutSec} s`));
     };
@@ -154,7 +154,7 @@ export class Stream implements StreamHandle {
       _open: () => {
         if (!alive()) return;
         state = 'open';
-        opened = clock.now();
+        start = clock.now();
         gate?._opened(opens++ > 0);
       },
       _activity: () => {
@@ -186,7 +186,7 @@ export class Stream implements StreamHandle {
       while (alive()) {
         const ac = (attempt = abortController());
         state = 'connecting';
-        interrupted = opened = last = 0;
+        interrupted = last = 0;
         start = clock.now();
         arm(Math.min(o.requestTimeoutSec * 1000, limit));
         // (Typed as the network error it most often is: `fatal` and `retryAfterSec` are read
@@ -199,16 +199,18 @@ export class Stream implements StreamHandle {
         error = ac.signal.reason ?? error;
         ac.abort();
         if (!alive()) return;
-        // Between two connections, from here on: the one that ended is not receiving, also for
-        // a listener asking in onAbort; the next attempt makes it 'connecting' (at once when
-        // there is no wait).
-        state = 'waiting';
         // A connection that stayed up for the base wait (at least 0.1 s, whatever the options:
         // a base wait of 0 must not make every drop "healthy") was healthy: reconnect at once and
         // reset the count. One that ended sooner is a failure, so accept-then-drop cannot spin.
         // (Counted before onAbort, so that the listener's time is not the connection's, and an
-        // `online` during onAbort resets the count for the wait that follows.)
-        failures = interrupted || (opened > 0 && clock.now() - opened >= Math.max(o.reconnectAsyncWaitSec * 1000, 100)) ? 0 : failures + 1;
+        // `online` during onAbort resets the count for the wait that follows. Still 'open' here
+        // means the connection opened, at `start`: set by the hook while the loop awaited, which
+        // TypeScript does not see, hence the cast.)
+        failures = interrupted || ((state as HandleState) == 'open' && clock.now() - start >= Math.max(o.reconnectAsyncWaitSec * 1000, 100)) ? 0 : failures + 1;
+        // Between two connections, from here on: the one that ended is not receiving, also for
+        // a listener asking in onAbort; the next attempt makes it 'connecting' (at once when
+        // there is no wait).
+        state = 'waiting';
         if (!error) {
           // A clean end: Mastodon does this when the session is killed. Blocking mode resolves;
           // an async handle treats it as an interruption and reconnects (to meet a 401, then stop).
