@@ -187,8 +187,9 @@ export class Stream implements StreamHandle {
         const ac = (attempt = abortController());
         state = 'connecting';
         interrupted = last = 0;
-        start = clock.now();
-        arm(Math.min(o.requestTimeoutSec * 1000, limit));
+        // The timer, armed by a tick that finds the attempt just begun (and not late).
+        due = start = clock.now();
+        tick();
         // (Typed as the network error it most often is: `fatal` and `retryAfterSec` are read
         // below. `_connect` resolves to nothing: no error.)
         let error: MastodonNetworkError | void = await transport

@@ -60,7 +60,10 @@ type Item = StreamEvent | UnknownStreamEvent | StreamGap;
  */
 export function iterate(start: (listener: Listener) => Stream): StreamIterator {
   const queue: Item[] = [];
-  /** The next item to yield: the queue is read by index (`shift()` is quadratic on a long queue) and emptied once read through. */
+  /**
+   * The next item to yield: the queue is read by index (`shift()` is quadratic on a long queue)
+   * and emptied once read through. (Every item is an object: `queue[head]` is truthy iff one is left.)
+   */
   let head = 0;
   /** The pending `next()`'s resolve: given a value, or the promise `end()` makes (resolving with a rejected promise rejects). */
   // (Typed as returning undefined, which a resolve does: `waiting = waiting(…)` answers it and clears it.)
@@ -69,9 +72,9 @@ export function iterate(start: (listener: Listener) => Stream): StreamIterator {
   /** Queues `item` (if any), then answers the pending `next()` when it can: with the oldest queued item, else, once the stream has ended, with the end. */
   const answer = (item?: Item | void) => {
     if (item) queue.push(item);
-    if (waiting && (head < queue.length || !stream.isAlive())) {
-      waiting = waiting(head < queue.length ? { value: queue[head++]!, done: false } : end());
-      if (head == queue.length) queue.length = head = 0;
+    if (waiting && (queue[head] || !stream.isAlive())) {
+      waiting = waiting(queue[head] ? { value: queue[head++]!, done: false } : end());
+      queue[head] || (queue.length = head = 0);
     }
   };
 

@@ -128,7 +128,7 @@ export class CallbackStreamListener extends StreamListener {
     for (const m of [...Object.getOwnPropertyNames(StreamListener.prototype), 'onCatchUpGap', 'onPosition'])
       if (!Object.hasOwn(proto, m))
         proto[m] = function (this: CallbackStreamListener, ...args: unknown[]) {
-            (this.handlers as Record<string, AnyFn | undefined>)[m[0] == 'o' ? m[2]!.toLowerCase() + m.slice(3) + 'Handler' : 'heartbeatHandler']?.(...args);
+            (this.handlers as Record<string, AnyFn | undefined>)[m.replace(/^(on|handle)(.)/, (_, _p, c: string) => c.toLowerCase()) + 'Handler']?.(...args);
           };
   }
 
@@ -136,7 +136,7 @@ export class CallbackStreamListener extends StreamListener {
     const h = this.handlers;
     h.updateHandler?.(status);
     // (test() reads a missing or non-string acct as a string, 'undefined' for none: no @, local.)
-    if (h.localUpdateHandler && !/@/.test(status?.account?.acct as string)) h.localUpdateHandler(status);
+    /@/.test(status?.account?.acct as string) || h.localUpdateHandler?.(status);
   }
 }
 export interface CallbackStreamListener extends Required<Omit<Listener, 'onListenerError'>> {}

@@ -1,7 +1,7 @@
 import { clock } from '../platform.js';
 
-/** Milliseconds between requests in the long run: 0.75 requests a second. */
-const EVERY = 4000 / 3;
+// EVERY, the milliseconds between requests in the long run (0.75 requests a second), is 4000 / 3,
+// written where it is used (as a constant of its own, the IIFE declares it at the top: 5 B gzip).
 /** Requests that may go out at once. */
 const BURST = 60;
 /** Requests of the server's allowance left to the app's own REST calls. */
@@ -32,7 +32,7 @@ export const restBudget = (): RestBudget => {
     const t = clock.now();
     // Booked: the bucket is full again EVERY later. The request waits until it is no more than
     // BURST slots from full (BURST * EVERY = 80 s, exact).
-    next = Math.max(next, t) + EVERY;
+    next = Math.max(next, t) + 4000 / 3; // + EVERY
     return free-- > 0 ? 0 : Math.max(0, next - t - (BURST * 4000) / 3);
   };
   budget._left = (remaining: string | null) => remaining && (free = +remaining - RESERVE);
