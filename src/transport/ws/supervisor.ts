@@ -54,8 +54,8 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
   const subs = new Set<Sub>();
   /** The socket (undefined before it exists and after a reset). */
   let ws: Socket | undefined;
-  /** The subscription table of the current socket (a new one per socket). */
-  let book: Ledger = ledger();
+  /** The subscription table of the open socket (a new one per socket). */
+  let book: Ledger;
   /** The one timer of the open socket: liveness. */
   let timer: TimerId | undefined;
   /** When a frame (or a ping) last came; when the socket opened (0: it is not open). */
@@ -137,57 +137,6 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
     socketSignal?.abort();
     ws = socketSignal = undefined;
     openedAt = 0;
-    book = ledger();
-  };
-
-  const message = (data: string): void => {
-    alive();
-    let m: any;
-    try {
-      // The message itself read as event data (as JSON.parse would read it: as a string): JSON, else
-      // `Bad JSON` (bare digits stay a string, ignored below as a number would be).
-      m = toPayload('', '' + data);
-      // Akkoma answers each message (for no listener): its error to an unsubscribe answers a
-      // marker, its error to a subscribe (`bad_topic`, `unauthorized`) is a refusal, read as a 400.
-      // (=== everywhere a server value meets a string: `==` would convert an object, and one
-      // whose `toString` is no function throws.)
-      if (m?.event === 'pleroma:respond') {
-        const r: any = toPayload('', m.payload);
-        if (r?.result !== 'error') return;
-        m = { error: r.error, status: r.type === 'subscribe' && 400 };
-      }
-    } catch (err) {
-      return drop(err as MastodonError);
-    }
-    const error = m?.error;
-    if (typeof error == 'string') {
-      // A marker's answer has no status; a refused subscribe has one.
-      // (An answer proves the socket answers markers: not mute.)
-      const status = m.status;
-      const blamed = typeof status == 'number' && status ? book._refused(error) : book._answered();
-      if (blamed) {
-        const err = refusal('Subscribe to ' + blamed.join(' '), status, error);
-        for (const sub of subs) if (sub._key == keyOf(blamed)) end(sub, err);
-      }
-      // A batch settled, or a refusal ended a stream or asked for rechecks: what is due now.
-      return pump();
-    }
-    if (typeof m?.event != 'string') return;
-    const to = keyOf(m.stream);
-    const e = book._on.get(to);
-    if (e) e[1] = State.Proven;
-    for (const sub of subs)
-      if (sub._key == to)
-        try {
-          if (data.length > sub._o.maxEventBytes) throw new MastodonMalformedEventError('Event too large');
-          // The payload is a string holding the JSON: parsed once more, ids kept as strings.
-          const payload = typeof m.payload == 'string' ? toPayload(m.event, m.payload) : m.payload;
-          // An event proves the subscribe worked, even before its marker is answered.
-          opened(sub);
-          sub._hooks._event(m.event, payload, m.stream);
-        } catch (e) {
-          end(sub, e as MastodonError);
-        }
   };
 
   /**
@@ -216,12 +165,61 @@ export const wsTransport = (c: ClientContext): Required<Transport> => {
       // The first attempt's limit is the socket's (`ws` refuses a longer frame unread).
       ws = openSocket(WS, base, o, [...subs][0]!._o.maxEventBytes, {
         _open: () => {
+          book = ledger();
           openedAt = clock.now();
           alive();
           tick();
           pump();
         },
-        _message: message,
+        _message(data) {
+          alive();
+          let m: any;
+          try {
+            // The message itself read as event data (as JSON.parse would read it: as a string):
+            // JSON, else `Bad JSON` (bare digits stay a string, ignored below as a number would be).
+            m = toPayload('', '' + data);
+            // Akkoma answers each message (for no listener): its error to an unsubscribe answers
+            // a marker, its error to a subscribe (`bad_topic`, `unauthorized`) is a refusal, read
+            // as a 400. (=== everywhere a server value meets a string: `==` would convert an
+            // object, and one whose `toString` is no function throws.)
+            if (m?.event === 'pleroma:respond') {
+              const r: any = toPayload('', m.payload);
+              if (r?.result !== 'error') return;
+              m = { error: r.error, status: r.type === 'subscribe' && 400 };
+            }
+          } catch (err) {
+            return drop(err as MastodonError);
+          }
+          const error = m?.error;
+          if (typeof error == 'string') {
+            // A marker's answer has no status; a refused subscribe has one.
+            // (An answer proves the socket answers markers: not mute.)
+            const status = m.status;
+            const blamed = typeof status == 'number' && status ? book._refused(error) : book._answered();
+            if (blamed) {
+              const err = refusal('Subscribe to ' + blamed.join(' '), status, error);
+              for (const sub of subs) if (sub._key == keyOf(blamed)) end(sub, err);
+            }
+            // A batch settled, or a refusal ended a stream or asked for rechecks: what is due now.
+            return pump();
+          }
+          if (typeof m?.event != 'string') return;
+          const to = keyOf(m.stream);
+          const e = book._on.get(to);
+          if (e) e[1] = State.Proven;
+          for (const sub of subs)
+            if (sub._key == to)
+              try {
+                if (data.length > sub._o.maxEventBytes) throw new MastodonMalformedEventError('Event too large');
+                // The payload is a string holding the JSON: parsed once more, ids kept as strings.
+                const payload = typeof m.payload == 'string' ? toPayload(m.event, m.payload) : m.payload;
+                // An event proves the subscribe worked, even before its marker is answered.
+                opened(sub);
+                sub._hooks._event(m.event, payload, m.stream);
+              } catch (e) {
+                end(sub, e as MastodonError);
+              }
+        },
         _alive: alive,
         _close: async (code, refused) => {
           // A killed session closes with 1005: a clean end, as an SSE stream's end. (1009: a
