@@ -128,7 +128,7 @@ export class CallbackStreamListener extends StreamListener {
     for (const m of [...Object.getOwnPropertyNames(StreamListener.prototype), 'onCatchUpGap', 'onPosition'])
       if (!Object.hasOwn(proto, m))
         proto[m] = function (this: CallbackStreamListener, ...args: unknown[]) {
-            (this.handlers as Record<string, AnyFn | undefined>)[m.replace(/^(on|handle)(.)/, (_, _p, c: string) => c.toLowerCase()) + 'Handler']?.(...args);
+            (this.handlers as Record<string, AnyFn | undefined>)[m.replace(/^(?:on|handle)(.)/, (_, c: string) => c.toLowerCase()) + 'Handler']?.(...args);
           };
   }
 
