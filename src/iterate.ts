@@ -34,20 +34,20 @@ export interface StreamIterator<T = StreamEvent | UnknownStreamEvent | StreamGap
  * and nothing else. Only these are yielded as typed events; any other name — a near one such
  * as `status_update`, `Update` or `delete_`, which a listener's method rule would map onto a
  * known method — is yielded as `unknown`, with the name as sent. (An array: smaller than an
- * object's keys or a regular expression.)
+ * object's keys or a regular expression; in the order that gzips smallest.)
  */
 const KNOWN = [
   'update',
-  'status.update',
-  'delete',
   'notification',
+  'notifications_merged',
   'conversation',
   'filters_changed',
   'announcement',
   'announcement.reaction',
+  'status.update',
   'announcement.delete',
+  'delete',
   'encrypted_message',
-  'notifications_merged',
 ] as const satisfies readonly StreamEventName[];
 /** Type-only (no code): an event of `StreamEventMap` left out of `KNOWN` makes this an error. */
 type AllKnown<Left extends never = Exclude<StreamEventName, (typeof KNOWN)[number]>> = Left;
