@@ -19,8 +19,8 @@ export type { MastodonOptions, PublicStreamOptions, HashtagStreamOptions } from 
  * `stream()` (async iteration).
  */
 export class Mastodon extends Client {
-  /** The one shared socket of `transport: 'websocket'`. */
-  #socket?: Transport;
+  /** The transport of every stream of this client: with `transport: 'websocket'`, the one shared socket (the SSE one holds no state). */
+  #transport?: Transport;
   /** The REST budget every catch-up of this client shares (see restBudget). */
   #budget = restBudget();
 
@@ -45,6 +45,6 @@ export class Mastodon extends Client {
 
   /** @internal */
   protected override _transportFor(c: ClientContext): Transport {
-    return this.transport != 'websocket' ? sseTransport(c) : (this.#socket ??= wsTransport(c));
+    return (this.#transport ??= this.transport != 'websocket' ? sseTransport(c) : wsTransport(c));
   }
 }
