@@ -77,7 +77,7 @@ export class Stream implements StreamHandle {
     /**
      * When the current attempt began, then (once 'open') when its connection opened; when bytes
      * last came (0: none yet); when the timer is due (Infinity once bytes came soon after that: the
-     * runtime was running then, see `arm`).
+     * runtime was running then, see `tick`).
      */
     let start: number, last: number, due: number;
     /** How many connections of this handle opened (counted for the gate only): after one, the next is a reconnect. */
@@ -94,7 +94,7 @@ export class Stream implements StreamHandle {
     let resolveDone: () => void;
     /** The read timeout, in ms. */
     const limit = o.timeoutSec * 1000;
-    /** How late a timer may fire before the runtime counts as frozen (see `arm`). */
+    /** How late a timer may fire before the runtime counts as frozen (see `tick`). */
     const late = Math.max(limit / 2, 1000);
     /** Aborted by close(): removes the `online` and `signal` listeners. */
     const off = abortController();
@@ -133,20 +133,18 @@ export class Stream implements StreamHandle {
      * that came soon after the timer was due show that, and then the stream is left alone: the
      * first bytes within `late` after the due time make it Infinity, so the timer is never late.
      */
-    const arm = (ms: number): void => {
-      due = clock.now() + ms;
-      timer = setTimer(tick, ms);
-    };
-
     const tick = (): void => {
       const t = clock.now();
       // Frozen: late, and no bytes read within `late` of the due time (a burst read on waking,
       // just before this timer ran, does not count: it left `due` as it was).
       if (t - due > late) return interrupt('Runtime was frozen');
       const connecting = state == 'connecting';
-      const left = connecting ? o.requestTimeoutSec * 1000 - (t - start) : limit - (t - (last || start));
-      if (left > 0) return arm(Math.min(left, limit));
-      attempt!.abort(connecting ? new MastodonNetworkError(`No answer within ${o.requestTimeoutSec} s`) : new MastodonReadTimeout(`Nothing received for ${o.timeoutSec} s`));
+      let left = connecting ? o.requestTimeoutSec * 1000 - (t - start) : limit - (t - (last || start));
+      if (left <= 0)
+        return attempt!.abort(connecting ? new MastodonNetworkError(`No answer within ${o.requestTimeoutSec} s`) : new MastodonReadTimeout(`Nothing received for ${o.timeoutSec} s`));
+      // Sleeps for the rest (at most the read timeout: the time the freeze check may wait).
+      due = t + (left = Math.min(left, limit));
+      timer = setTimer(tick, left);
     };
 
     // One hooks object for the handle's whole life: the hot path allocates nothing per chunk.
