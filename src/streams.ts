@@ -48,11 +48,14 @@ export function publicType(o: { local?: boolean; remote?: boolean; onlyMedia?: b
   return ('public' + (o.local ? ':local' : o.remote ? ':remote' : '') + (o.onlyMedia ? ':media' : '')) as StreamType;
 }
 
-/** The SSE path and query for a stream: `/api/v1/streaming/public/local?only_media=true`. */
+/**
+ * The SSE path and query for a stream: `/api/v1/streaming/public/local?only_media=true`. (A
+ * parameter is never empty: `streamSpec` refuses that.)
+ */
 export function ssePath([type, param]: StreamSpec): string {
   return (
     '/api/v1/streaming/' +
-    type.replace(':media', '').replace(/:/g, '/') +
-    (param != null ? (type == 'list' ? '?list=' : '?tag=') + encodeURIComponent(param) : type.endsWith(':media') ? '?only_media=true' : '')
+    type.replace(/:/g, '/').replace(/\/media$/, '?only_media=true') +
+    (param ? (type == 'list' ? '?list=' : '?tag=') + encodeURIComponent(param) : '')
   );
 }

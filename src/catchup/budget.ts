@@ -11,8 +11,8 @@ const RESERVE = 50;
 export interface RestBudget {
   /** How long the next request must wait, in ms; books its slot. */
   (): number;
-  /** What the server said of the allowance (`X-RateLimit-Remaining`), on every answer. */
-  _left(remaining: string | null): unknown;
+  /** What the server said of the allowance (`X-RateLimit-Remaining`, null when absent), on every answer. */
+  (remaining: string | null): unknown;
 }
 
 /**
@@ -28,13 +28,13 @@ export interface RestBudget {
 export const restBudget = (): RestBudget => {
   let next = 0; // when the bucket would be full again (the GCRA's theoretical arrival time)
   let free = 0; // requests the server still allows beyond the reserve
-  const budget = (): number => {
+  return ((remaining?: string | null) => {
+    // An answer's header (one function for both: smaller than a method of its own).
+    if (remaining !== undefined) return remaining && (free = +remaining - RESERVE);
     const t = clock.now();
     // Booked: the bucket is full again EVERY later. The request waits until it is no more than
     // BURST slots from full (BURST * EVERY = 80 s, exact).
     next = Math.max(next, t) + 4000 / 3; // + EVERY
     return free-- > 0 ? 0 : Math.max(0, next - t - (BURST * 4000) / 3);
-  };
-  budget._left = (remaining: string | null) => remaining && (free = +remaining - RESERVE);
-  return budget;
+  }) as RestBudget;
 };

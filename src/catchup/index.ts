@@ -109,7 +109,7 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
         const [signal, stop] = deadline(ms, ac!.signal);
         try {
           const res = await fetchFn(`${api}${path}?${query ?? ''}${min ? `min_id=${encodeURIComponent(min)}&` : ''}limit=${!min || count >= max ? 1 : name[0] == 'n' ? 80 : 40}`, { headers, signal });
-          budget._left(res.headers.get('x-ratelimit-remaining'));
+          budget(res.headers.get('x-ratelimit-remaining'));
           const body = await readText(res, path, ms);
           if (!res.ok) {
             const serverMessage = serverMessageOf(body);

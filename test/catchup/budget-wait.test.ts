@@ -17,7 +17,7 @@ function gate() {
   const urls: string[] = [];
   const gaps: CatchUpGap[] = [];
   const fetchFn = (async (url: string) => (urls.push(url), new Response('[{"id":"7"}]'))) as typeof fetch;
-  const budget: RestBudget = Object.assign(() => 5000, { _left: () => {} });
+  const budget: RestBudget = () => 5000;
   const d = new Dispatcher({ onCatchUpGap: (g) => void gaps.push(g) }, ['hashtag', 'cats']);
   const g = catchUp(d, ['hashtag', 'cats'], fetchFn, 'https://mastodon.example', 'tok', OPTS, budget);
   return { g, urls, gaps };

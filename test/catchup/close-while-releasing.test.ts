@@ -16,7 +16,7 @@ import { FakeClock } from '../kit/index.js';
 function resuming(page: string) {
   let answer!: () => void;
   const fetchFn = (() => new Promise<Response>((resolve) => (answer = () => resolve(new Response(page))))) as typeof fetch;
-  const budget: RestBudget = Object.assign(() => 0, { _left: () => {} });
+  const budget: RestBudget = () => 0;
   const got: string[] = [];
   const spec = ['hashtag', 'cats'] as const;
   // As handle.close() does: the dispatcher goes quiet, then the gate closes.

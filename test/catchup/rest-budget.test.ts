@@ -41,11 +41,11 @@ describe('restBudget', () => {
     const clock = new FakeClock().install();
     try {
       const budget = restBudget();
-      budget._left('1000');
+      budget('1000');
       expect(Array.from({ length: 950 }, () => budget()).every((w) => w === 0)).toBe(true);
       // The 950 requests are booked: the allowance is (nearly) spent, so the next one waits.
       expect(budget()).toBeGreaterThan(0);
-      budget._left('40'); // under the reserve of 50
+      budget('40'); // under the reserve of 50
       expect(budget()).toBeGreaterThan(0);
     } finally {
       clock.uninstall();
