@@ -54,7 +54,7 @@ export const openSocket = (WS: any, base: string, o: ClientContext['_o'], maxPay
   const s = emitter ? new WS(url, { headers, maxPayload }) : new WS(url, protocol);
   let refused: MastodonNetworkError | undefined;
   /** `ws` refused a frame over maxPayload (it then ends the socket, locally seen as 1006): reported as 1009, "message too big". */
-  let tooBig = false;
+  let tooBig: unknown;
   s.onopen = () => on?._open();
   s.onmessage = (e: { data: string }) => on?._message(e.data);
   s.onerror = (e: { error?: { code?: string } }) => (tooBig ||= e?.error?.code == 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH');

@@ -93,6 +93,7 @@ export const ledger = (): Ledger => {
    * A marker's answer (a Mastodon that was only slow) ends it. One socket's: a new one finds out again.
    */
   let mute: unknown;
+  const inState = (state: State): Entry[] => [...on.values()].filter((e) => e[1] == state);
 
   const l: Ledger = {
     _on: on,
@@ -101,12 +102,12 @@ export const ledger = (): Ledger => {
       // What no attempt wants any more is unsubscribed.
       for (const [k, [spec]] of on) if (![...wanted].some((w) => w._key == k)) on.delete(k), send(frame('unsubscribe', spec));
       // The first recheck (table order): while there is one, it goes out before anything new.
-      const recheck = [...on.values()].find(([, state]) => state == State.Recheck);
+      const [recheck] = inState(State.Recheck);
       if (!alone && !recheck)
         for (const { _key: k, _spec: spec } of wanted) if (!on.has(k)) on.set(k, [spec, State.Sent]), send(frame('subscribe', spec));
       if (l._flying) return;
       // No marker awaited: the batch is every stream in the air, else the first recheck, alone.
-      let batch = [...on.values()].filter(([, state]) => state == State.Sent);
+      let batch = inState(State.Sent);
       if (!batch.length) {
         if (!recheck) return;
         send(frame('subscribe', recheck[0]));
@@ -122,7 +123,7 @@ export const ledger = (): Ledger => {
       mute = m;
       if (probing) probing = 0;
       else {
-        for (const e of on.values()) if (e[1] == State.Batch) e[1] = State.Settled;
+        for (const e of inState(State.Batch)) e[1] = State.Settled;
         l._flying = 0;
         alone = 0;
       }
