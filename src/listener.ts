@@ -124,12 +124,14 @@ export class CallbackStreamListener extends StreamListener {
     // Defined on the first construction, not at import, so that an app without a
     // CallbackStreamListener does not bundle this.
     const proto = CallbackStreamListener.prototype as unknown as Record<string, unknown>;
-    // (Its own `constructor` and `onUpdate`, and on later constructions every method, are there already.)
+    // (Its own `constructor` and `onUpdate`, and on later constructions every method, are there already.
+    // Each method's handler name is made once, here, not on every call: a replace per event cost 0.25 µs.)
     for (const m of [...Object.getOwnPropertyNames(StreamListener.prototype), 'onCatchUpGap', 'onPosition'])
       if (!Object.hasOwn(proto, m))
-        proto[m] = function (this: CallbackStreamListener, ...args: unknown[]) {
-            (this.handlers as Record<string, AnyFn | undefined>)[m.replace(/^(?:on|handle)(.)/, (_, c: string) => c.toLowerCase()) + 'Handler']?.(...args);
-          };
+        proto[m] = ((h: string) =>
+          function (this: CallbackStreamListener, ...args: unknown[]) {
+            (this.handlers as Record<string, AnyFn | undefined>)[h]?.(...args);
+          })(m.replace(/^(?:on|handle)(.)/, (_, c: string) => c.toLowerCase()) + 'Handler');
   }
 
   override onUpdate(status: Status): void {
