@@ -34,7 +34,7 @@ export class Mastodon extends Client {
   stream(name: StreamType, params: StreamParams | undefined, options: Omit<StreamOptions, 'runAsync'>): StreamIterator;
   stream(name: StreamType, params?: StreamParams, options: Omit<StreamOptions, 'runAsync'> = {}): StreamIterator {
     // The twelve stream names of docs/protocol.md, as one pattern rather than a table (the stream methods name theirs themselves).
-    if (!/^(?:user(?::notification)?|public(?::local|:remote)?(?::media)?|hashtag(?::local)?|list|direct)$/.test(name)) bad('Unknown stream type: ' + name);
+    if (!/^(user(:notification)?|public(:local|:remote)?(:media)?|hashtag(:local)?|list|direct)$/.test(name)) bad('Unknown stream type: ' + name);
     return iterate((listener: Listener) => this._open(listener, { ...options, runAsync: true }, name, params) as Stream);
   }
 
