@@ -194,7 +194,7 @@ export class Stream implements StreamHandle {
           ._connect(spec, hooks, ac.signal, o)
           .catch((e: unknown) => (e instanceof MastodonError ? (e as MastodonNetworkError) : new MastodonNetworkError('Connection failed', { cause: e })));
         clock.clear(timer);
-        // A timer's or `online`'s reason for aborting the attempt (see `fail`) wins.
+        // A timer's or `online`'s reason for aborting the attempt (see `attempt`) wins.
         error = ac.signal.reason ?? error;
         ac.abort();
         if (!alive()) return;

@@ -138,7 +138,8 @@ export class CallbackStreamListener extends StreamListener {
     const h = this.handlers;
     h.updateHandler?.(status);
     // (test() reads a missing or non-string acct as a string, 'undefined' for none: no @, local.)
-    /@/.test(status?.account?.acct as string) || h.localUpdateHandler?.(status);
+    // (Only when there is a handler: no regex on the per-update path otherwise.)
+    if (h.localUpdateHandler && !/@/.test(status?.account?.acct as string)) h.localUpdateHandler(status);
   }
 }
 export interface CallbackStreamListener extends Required<Omit<Listener, 'onListenerError'>> {}

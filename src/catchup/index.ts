@@ -62,8 +62,8 @@ export function catchUp(d: Dispatcher, spec: StreamSpec, fetchFn: typeof fetch, 
   /** Delivers an event unless it was delivered already: 1 if it was delivered, 0 for a duplicate. After close() (the dispatcher delivers nothing), the position does not move. */
   const deliver = (name: string, payload: unknown, stream?: StreamName): number => {
     const id = idOf(name, payload);
-    const key = name[0] + id;
     if (id) {
+      const key = name[0] + id;
       if (seen.has(key)) return 0;
       seen.add(key);
       if (seen.size > 1000 + 4 * max) {
