@@ -13,7 +13,7 @@ const outputs = ['index.js', 'index.global.js', 'index.d.ts', 'sse.js', 'sse.glo
 /** Newest modification time of a file, or of any file under a folder. */
 const newest = (p) => (statSync(p).isDirectory() ? Math.max(0, ...readdirSync(p).map((n) => newest(join(p, n)))) : statSync(p).mtimeMs);
 
-const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'tsup.config.ts')), newest(join(root, 'package.json')));
+const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'tsup.config.ts')), newest(join(root, 'scripts', 'rename.mjs')), newest(join(root, 'package.json')));
 const fresh = outputs.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources);
 if (fresh) {
   console.log('dist/ is up to date with src/: not rebuilt (npm run build forces a build)');
