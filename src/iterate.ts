@@ -96,7 +96,7 @@ export function iterate(start: (listener: Listener) => Stream): StreamIterator {
     const err = stream.error;
     stream.error = undefined;
     if (err) throw err;
-    return { value: undefined, done: true };
+    return { done: true } as IteratorResult<Item>;
   };
 
   // When the handle ends, a pending `next()` learns it.
