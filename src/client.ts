@@ -1,13 +1,14 @@
+// Value imports in the order that lays the script-tag bundle out smallest (docs/size.md).
+import { streamingBaseFrom } from './url.js';
+import { Stream, type EventGate, type StreamHandle } from './handle.js';
 import { discoverStreamingBase } from './discovery.js';
 import { Dispatcher, type Listener } from './listener.js';
-import { Stream, type EventGate, type StreamHandle } from './handle.js';
 import { bad, check, CLIENT_OPTIONS, DEFAULTS, type StreamOptions } from './options.js';
 import { abortController, defaultFetch } from './platform.js';
 import { get } from './request.js';
-import type { ResolvedStreamOptions } from './options.js';
 import { publicType, streamSpec, type StreamParams, type StreamSpec, type StreamType } from './streams.js';
+import type { ResolvedStreamOptions } from './options.js';
 import type { ClientContext, Transport } from './transport/types.js';
-import { streamingBaseFrom } from './url.js';
 
 export interface MastodonOptions {
   /** The instance, e.g. `https://mastodon.example`; `https://` is assumed, one trailing slash dropped. */

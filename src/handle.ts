@@ -1,14 +1,15 @@
+// Value imports in the order that lays the script-tag bundle out smallest (docs/size.md).
 import { backoffMs } from './backoff.js';
 import { MastodonError } from './errors/MastodonError.js';
 import { MastodonIllegalArgumentError } from './errors/MastodonIllegalArgumentError.js';
 import { MastodonNetworkError } from './errors/MastodonNetworkError.js';
-import { MastodonReadTimeout } from './errors/MastodonReadTimeout.js';
 import { redact } from './errors/redact.js';
+import { abortController, clock, onOnline, setTimer, type TimerId } from './platform.js';
+import { MastodonReadTimeout } from './errors/MastodonReadTimeout.js';
 import type { StreamName } from './events.js';
 import type { Dispatcher } from './listener.js';
 import type { ResolvedStreamOptions } from './options.js';
 import type { StreamPosition } from './position.js';
-import { abortController, clock, onOnline, setTimer, type TimerId } from './platform.js';
 import type { StreamSpec } from './streams.js';
 import type { ConnectionHooks, Transport } from './transport/types.js';
 

@@ -1,9 +1,10 @@
+// Value imports in the order that lays the script-tag bundle out smallest (docs/size.md).
 import { MastodonError } from '../errors/MastodonError.js';
 import { MastodonNetworkError } from '../errors/MastodonNetworkError.js';
-import { toPayload } from '../payload.js';
 import { createSseParser } from '../sse/parser.js';
 import { ssePath } from '../streams.js';
 import { errorFromResponse } from './response-error.js';
+import { toPayload } from '../payload.js';
 import type { ClientContext, Transport } from './types.js';
 
 /**
