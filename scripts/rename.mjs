@@ -8,12 +8,13 @@
 // sets of letters apart: every function's parameters are then `e, t, n, r…`, which gzip
 // compresses better (about 40 B of the IIFE's 8,000 B budget; `npm run size`).
 //
-// The proof, `sameButNames`: both programs are parsed afresh and their scopes resolved, then walked side by side. Every node must be of the same kind with the same
-// literal values, operators, property names and directives; where a name is a variable, the
-// two variables must correspond one to one through the whole program (a rename that captured
-// or split a variable is refused); a name that is not a variable (a global such as `fetch`, a
-// property, a method, a private `#field`) must be spelled the same. A difference throws, and
-// the build fails.
+// The proof, `sameButNames`: both programs are parsed afresh and their scopes resolved, then
+// walked side by side. Every node must be of the same kind with the same literal values,
+// operators, property names and directives; where a name is a variable, the two variables
+// must correspond one to one through the whole program (a rename that captured or split a
+// variable is refused); a name that is not a variable (a global such as `fetch`, a property,
+// a method, a private `#field`) must be spelled the same. A difference throws, and the build
+// fails.
 import uglify from 'uglify-js';
 
 const { minify, parse, TreeWalker, AST_Symbol } = uglify;
